@@ -1,0 +1,216 @@
+"""The format-neutral document model that sits between composing and writing.
+
+Templates decide *what* a brief says and in which order; the result is a
+:class:`Document` made of the blocks below.  Writers (PDF, DOCX, ...) read only
+this model and a theme: they never see brief models, so a new output format is
+one more writer and a new layout is one more template.
+
+Every class is a frozen slots dataclass so that documents can be compared in
+reference tests and shared safely between threads in watch mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Tone = Literal["neutral", "accent", "low", "moderate", "high", "critical", "muted"]
+"""Semantic colour of a cell, callout or label; the theme maps it to colours."""
+
+ParagraphStyle = Literal["body", "lead", "small", "quote", "title", "subtitle"]
+"""Named paragraph styles; the theme decides fonts, sizes and spacing for each."""
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A run of plain text with uniform formatting.
+
+    ``text`` is always plain text: writers must escape it for their own markup.
+    """
+
+    text: str
+    """The characters of the run, never markup."""
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+    """External link target (http, https or mailto), or None for no link."""
+    lang: str | None = None
+    """BCP-47 language tag when known (e.g. ``ko``), used to pick fonts; None means unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A citation marker that points at a numbered note in a :class:`Notes` block."""
+
+    number: int
+    """The note's number as printed (1-based)."""
+    target: str
+    """Anchor id of the note, used for internal links."""
+
+
+Inline = Text | NoteRef
+Content = tuple[Inline, ...]
+"""A sequence of inline items forming one paragraph's worth of text."""
+
+
+def plain_text(content: Content) -> str:
+    """Return the visible characters of ``content`` (note markers as their numbers)."""
+    return "".join(item.text if isinstance(item, Text) else f"[{item.number}]" for item in content)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading; every heading becomes a bookmark/outline entry."""
+
+    level: int
+    """1 for sections, 2 for subsections, 3 below that."""
+    content: Content
+    anchor: str
+    """Unique id used for bookmarks and internal links."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inline content in one of the named styles."""
+
+    content: Content
+    style: ParagraphStyle = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A list of single-paragraph items, bulleted or numbered."""
+
+    items: tuple[Content, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """Layout of one table column."""
+
+    weight: float = 1.0
+    """Relative width; widths are ``weight / sum(weights)`` of the text width."""
+    align: Align = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell: one or more paragraphs, optionally tinted by a tone."""
+
+    paragraphs: tuple[Content, ...]
+    tone: Tone | None = None
+    """None leaves the cell untinted."""
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table whose header row repeats on every page it spans."""
+
+    columns: tuple[Column, ...]
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: Content = ()
+    """Optional caption shown above the table; empty means none."""
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionList:
+    """Label/value pairs, such as the title block's "Prepared for"."""
+
+    items: tuple[tuple[str, Content], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    """A boxed group of paragraphs drawing attention (e.g. the bottom line)."""
+
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    tone: Tone = "accent"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One numbered note (e.g. a source citation in Chicago style)."""
+
+    number: int
+    anchor: str
+    content: Content
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """The numbered notes that :class:`NoteRef` markers link to."""
+
+    items: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """One square of a heat map: its tone and the labels of what sits in it."""
+
+    tone: Tone
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HeatMap:
+    """A grid of tinted cells with axis labels, e.g. likelihood x impact.
+
+    ``rows[0]`` is drawn at the top. ``row_labels`` and ``column_labels`` name
+    each row and column; ``x_title`` and ``y_title`` name the axes.
+    """
+
+    rows: tuple[tuple[HeatCell, ...], ...]
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    x_title: str
+    y_title: str
+    caption: Content = ()
+
+
+Block = Heading | Paragraph | BulletList | Table | DefinitionList | Callout | Notes | HeatMap
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Metadata written to PDF info and DOCX core properties."""
+
+    title: str
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    language: str = "en"
+    created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    """Timestamp stamped into outputs; fixed per input so builds are reproducible."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageDecor:
+    """What every page shows around the body text.
+
+    ``banner`` is centred at the top and bottom of every page; ``label`` (e.g.
+    a TLP marking) is right-aligned in header and footer with ``label_tone``;
+    ``footer_left`` is a short running title. Writers add "Page X of Y".
+    """
+
+    banner: str = ""
+    label: str = ""
+    label_tone: str = ""
+    """Free-form key the theme maps to label colours (e.g. ``tlp-amber``); empty for default."""
+    footer_left: str = ""
+    page_format: str = "Page {page} of {pages}"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A whole document: metadata, page decoration and the blocks in reading order."""
+
+    info: DocumentInfo
+    decor: PageDecor = field(default_factory=PageDecor)
+    blocks: tuple[Block, ...] = ()
