@@ -1,0 +1,1 @@
+"""Stage 2: the validated brief (Pydantic models) and its cross-reference rules."""

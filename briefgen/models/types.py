@@ -1,0 +1,154 @@
+"""Reusable constrained field types of the brief schema.
+
+Each type carries its own plain-words error so the CLI never shows Pydantic's
+internal wording; the JSON Schema keeps a pattern or format editors can use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+LANG_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
+
+_ALLOWED_CONTROLS = {"\t", "\n"}
+
+
+def reject_control_characters(value: str) -> str:
+    """Refuse control characters (other than tab and newline) that break DOCX and PDF."""
+    for index, char in enumerate(value):
+        if char in _ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(char) == "Cc" or char in "\ufffe\uffff":
+            raise ValueError(
+                f"contains control character U+{ord(char):04X} at character {index + 1}; remove it"
+            )
+    return value
+
+
+def _require_text(value: Any) -> Any:
+    """Refuse numbers and booleans where text is expected, with a fix the user can apply."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"expected text but got the {type(value).__name__} {value!r}; quote it")
+    if isinstance(value, dt.date):
+        raise ValueError(f"expected text but got the date {value.isoformat()}; quote it")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_require_text), AfterValidator(reject_control_characters)]
+"""Any plain text (tabs and newlines allowed)."""
+
+Line = Annotated[Text, Field(min_length=1)]
+"""Non-empty text."""
+
+
+def _check_slug(value: str) -> str:
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens, "
+            "e.g. 'kim-hong-kyun'"
+        )
+    return value
+
+
+Slug = Annotated[
+    str,
+    BeforeValidator(_require_text),
+    AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN}),
+]
+"""An id: lowercase slug, unique across the brief."""
+
+
+def _check_country(value: str) -> str:
+    import pycountry
+
+    if not re.fullmatch(COUNTRY_PATTERN, value) or pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, JP)")
+    return value
+
+
+CountryCode = Annotated[
+    str,
+    BeforeValidator(_require_text),
+    AfterValidator(_check_country),
+    WithJsonSchema({"type": "string", "pattern": COUNTRY_PATTERN}),
+]
+
+
+def _check_lang(value: str) -> str:
+    if not re.fullmatch(LANG_PATTERN, value):
+        raise ValueError(f"{value!r} is not a BCP-47 language tag (e.g. ko, ja, zh-Hant)")
+    return value
+
+
+LanguageTag = Annotated[
+    str,
+    BeforeValidator(_require_text),
+    AfterValidator(_check_lang),
+    WithJsonSchema({"type": "string", "pattern": LANG_PATTERN}),
+]
+
+
+def _parse_date(value: Any) -> Any:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string; refuse numbers and other shapes."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD) without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    raise ValueError(f"expected a date (YYYY-MM-DD) but got {value!r}")
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http or https URL")
+    if any(char.isspace() for char in value):
+        raise ValueError("URLs cannot contain spaces")
+    return value
+
+
+WebUrl = Annotated[
+    str,
+    BeforeValidator(_require_text),
+    AfterValidator(_check_url),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"}),
+]
+
+
+def _parse_due(value: Any) -> Any:
+    """A due date or a milestone: ISO dates become dates, other text stays text."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        if not value.strip():
+            raise ValueError("expected a date (YYYY-MM-DD) or a milestone, not empty text")
+        return reject_control_characters(value)
+    return _parse_date(value)
+
+
+Due = Annotated[
+    dt.date | str,
+    BeforeValidator(_parse_due),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string"}]}),
+]
+"""A date, or a milestone in words such as "next trilateral summit"."""
