@@ -377,10 +377,24 @@ def _trim(items: list[Inline]) -> Content:
 # --- checks and helpers -----------------------------------------------------------------------
 
 
+_ALLOWED_CHILDREN = {
+    "ul": {"li"},
+    "ol": {"li"},
+    "table": {"col", "thead", "tr", "caption"},
+    "thead": {"td"},
+    "tr": {"td"},
+    "dl": {"item"},
+    "callout": {"p"},
+    "notes": {"note"},
+    "heatmap": {"row", "caption"},
+    "row": {"cell"},
+}
+
+
 def _children(element: Element, tag: str) -> list[Element]:
-    unexpected = [
-        child.tag for child in element if child.tag not in (tag, "caption", "thead", "col")
-    ]
+    """Children named ``tag``, after checking the container holds nothing unexpected."""
+    allowed = _ALLOWED_CHILDREN.get(element.tag, {tag})
+    unexpected = [child.tag for child in element if child.tag not in allowed]
     if unexpected:
         raise MarkupError(f"<{element.tag}> cannot contain <{unexpected[0]}>")
     return [child for child in element if child.tag == tag]

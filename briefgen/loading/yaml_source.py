@@ -86,7 +86,9 @@ def _yaml_problem(error: Any, name: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
-    if "duplicate key" in problem:
+    if "'\\t'" in problem:
+        message = "invalid YAML: a tab where YAML needs spaces; indent with spaces only"
+    elif "duplicate key" in problem:
         message = problem.split(" with value")[0].replace("found ", "") + " (each key once)"
     else:
         message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")

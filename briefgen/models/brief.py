@@ -258,13 +258,19 @@ class Brief(BriefModel):
     )
 
     schema_version: Literal[1] = Field(description="Always 1 for this schema.")
-    meta: Meta
+    meta: Meta = Field(description="Title, date, event, authors and markings.")
     summary: list[KeyPoint] = Field(
         min_length=1, max_length=7, description="Key points, bottom line up front: 1 to 7."
     )
-    context: Context = Field(default_factory=Context)
-    participants: list[Participant] = Field(default_factory=list)
-    agenda: list[AgendaItem] = Field(default_factory=list)
-    commitments: list[Commitment] = Field(default_factory=list)
-    risks: list[Risk] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
+    context: Context = Field(default_factory=Context, description="Background and timeline.")
+    participants: list[Participant] = Field(
+        default_factory=list, description="The people taking part."
+    )
+    agenda: list[AgendaItem] = Field(default_factory=list, description="Topics in order.")
+    commitments: list[Commitment] = Field(
+        default_factory=list, description="What the parties committed to."
+    )
+    risks: list[Risk] = Field(default_factory=list, description="Risks to watch, scored 1-25.")
+    sources: list[Source] = Field(
+        default_factory=list, description="Documents the brief draws on; refs cite their ids."
+    )

@@ -1,18 +1,21 @@
 """Rules that span sections: unique ids, citations and parties that resolve.
 
-Pydantic validates each item on its own; these checks need the whole brief,
-and report every problem at once as (data path, message) pairs that the
-validation stage turns into located messages.
+Pydantic validates each item on its own; these checks need the whole brief.
+They read the plain loaded data rather than the validated model so that they
+run even when the schema found problems elsewhere: the user sees every
+problem of the file in one pass. Values of the wrong shape are skipped here
+(the schema reports those).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from briefgen.loading.positions import DataPath, format_path
-from briefgen.models.brief import Brief, SourceRef
 from briefgen.models.types import COUNTRY_PATTERN
 
 ReferenceProblem = tuple[DataPath, str]
@@ -21,25 +24,35 @@ _ID_SECTIONS = ("participants", "agenda", "commitments", "risks", "sources")
 _CITING_SECTIONS = ("summary", "participants", "agenda", "commitments", "risks")
 
 
-def find_reference_problems(brief: Brief) -> list[ReferenceProblem]:
-    """Return every cross-reference problem of ``brief``, in document order."""
+def find_reference_problems(data: dict[str, Any]) -> list[ReferenceProblem]:
+    """Return every cross-reference problem of the brief data, in document order."""
     return [
-        *_duplicate_ids(brief),
-        *_unresolved_refs(brief),
-        *_unresolved_parties(brief),
-        *_event_dates(brief),
+        *_duplicate_ids(data),
+        *_unresolved_refs(data),
+        *_unresolved_parties(data),
+        *_event_dates(data),
     ]
 
 
-def _ids(brief: Brief) -> Iterator[tuple[DataPath, str]]:
+def _items(data: dict[str, Any], *path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, mapping) for each mapping in the list at ``path``; anything else is skipped."""
+    node: Any = data
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, list):
+        yield from ((index, item) for index, item in enumerate(node) if isinstance(item, dict))
+
+
+def _ids(data: dict[str, Any]) -> Iterator[tuple[DataPath, str]]:
     for section in _ID_SECTIONS:
-        for index, item in enumerate(getattr(brief, section)):
-            yield (section, index, "id"), item.id
+        for index, item in _items(data, section):
+            if isinstance(item.get("id"), str):
+                yield (section, index, "id"), item["id"]
 
 
-def _duplicate_ids(brief: Brief) -> Iterator[ReferenceProblem]:
+def _duplicate_ids(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
     first_use: dict[str, DataPath] = {}
-    for path, item_id in _ids(brief):
+    for path, item_id in _ids(data):
         if item_id in first_use:
             where = format_path(first_use[item_id][:-1])
             yield (
@@ -50,29 +63,31 @@ def _duplicate_ids(brief: Brief) -> Iterator[ReferenceProblem]:
             first_use[item_id] = path
 
 
-def _cited_refs(brief: Brief) -> Iterator[tuple[DataPath, SourceRef]]:
-    """Every ref in the brief with the data path it was written at."""
-    for section in _CITING_SECTIONS:
-        for index, item in enumerate(getattr(brief, section)):
-            for ref_index, ref in enumerate(item.sources):
-                yield (section, index, "sources", ref_index), ref
-    for index, entry in enumerate(brief.context.timeline):
-        for ref_index, ref in enumerate(entry.sources):
-            yield ("context", "timeline", index, "sources", ref_index), ref
+def _cited_ids(data: dict[str, Any]) -> Iterator[tuple[DataPath, str]]:
+    """Every cited source id with the data path it was written at."""
+    citing = [(section,) for section in _CITING_SECTIONS] + [("context", "timeline")]
+    for section_path in citing:
+        for index, item in _items(data, *section_path):
+            refs = item.get("sources")
+            for ref_index, ref in enumerate(refs if isinstance(refs, list) else []):
+                ref_id = ref.get("id") if isinstance(ref, dict) else ref
+                if isinstance(ref_id, str):
+                    yield (*section_path, index, "sources", ref_index), ref_id
 
 
-def _unresolved_refs(brief: Brief) -> Iterator[ReferenceProblem]:
-    source_ids = [source.id for source in brief.sources]
-    for path, ref in _cited_refs(brief):
-        if ref.id not in source_ids:
-            yield path, f"cites unknown source {ref.id!r}{did_you_mean(ref.id, source_ids)}"
+def _unresolved_refs(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
+    source_ids = [item_id for path, item_id in _ids(data) if path[0] == "sources"]
+    for path, ref_id in _cited_ids(data):
+        if ref_id not in source_ids:
+            yield path, f"cites unknown source {ref_id!r}{did_you_mean(ref_id, source_ids)}"
 
 
-def _unresolved_parties(brief: Brief) -> Iterator[ReferenceProblem]:
-    participant_ids = [participant.id for participant in brief.participants]
-    for index, commitment in enumerate(brief.commitments):
-        for party_index, party in enumerate(commitment.parties):
-            if party in participant_ids or _is_country(party):
+def _unresolved_parties(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
+    participant_ids = [item_id for path, item_id in _ids(data) if path[0] == "participants"]
+    for index, commitment in _items(data, "commitments"):
+        parties = commitment.get("parties")
+        for party_index, party in enumerate(parties if isinstance(parties, list) else []):
+            if not isinstance(party, str) or party in participant_ids or is_country_code(party):
                 continue
             hint = did_you_mean(party, participant_ids)
             yield (
@@ -81,7 +96,8 @@ def _unresolved_parties(brief: Brief) -> Iterator[ReferenceProblem]:
             )
 
 
-def _is_country(code: str) -> bool:
+def is_country_code(code: str) -> bool:
+    """True for an assigned ISO 3166-1 alpha-2 code such as ``KR``."""
     import pycountry
 
     return bool(re.fullmatch(COUNTRY_PATTERN, code)) and (
@@ -89,9 +105,13 @@ def _is_country(code: str) -> bool:
     )
 
 
-def _event_dates(brief: Brief) -> Iterator[ReferenceProblem]:
-    event = brief.meta.event
-    if event and event.end and event.end < event.start:
+def _event_dates(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
+    meta = data.get("meta")
+    event = meta.get("event") if isinstance(meta, dict) else None
+    if not isinstance(event, dict):
+        return
+    start, end = event.get("start"), event.get("end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         yield ("meta", "event", "end"), "the event ends before it starts"
 
 

@@ -68,9 +68,9 @@ Slug = Annotated[
 
 
 def _check_country(value: str) -> str:
-    import pycountry
+    from briefgen.models.references import is_country_code
 
-    if not re.fullmatch(COUNTRY_PATTERN, value) or pycountry.countries.get(alpha_2=value) is None:
+    if not is_country_code(value):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, JP)")
     return value
 

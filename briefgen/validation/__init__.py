@@ -35,16 +35,18 @@ def validate_loaded(loaded: LoadedYaml) -> Brief:
     if not isinstance(loaded.data, dict):
         message = "a brief is a mapping of keys (schema_version, meta, summary, ...)"
         raise InvalidInputError([Problem(loaded.display_name, 1, 1, "", message)])
+    problems = [
+        _locate(loaded, path, message, on_key=False)
+        for path, message in find_reference_problems(loaded.data)
+    ]
     try:
         brief = Brief.model_validate(loaded.data)
     except ValidationError as error:
-        raise InvalidInputError(_schema_problems(error, loaded)) from None
-    problems = [
-        _locate(loaded, path, message, on_key=False)
-        for path, message in find_reference_problems(brief)
-    ]
+        problems.extend(_schema_problems(error, loaded))
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(
+            sorted(problems, key=lambda problem: (problem.line, problem.column))
+        )
     return brief
 
 
@@ -62,7 +64,7 @@ def _schema_problems(error: ValidationError, loaded: LoadedYaml) -> list[Problem
         if record["type"] == "missing":
             problem = _locate(loaded, path[:-1], message, on_key=True, shown=path)
         problems.append(problem)
-    return sorted(problems, key=lambda problem: (problem.line, problem.column))
+    return problems
 
 
 def _locate(

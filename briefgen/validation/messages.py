@@ -63,6 +63,8 @@ def _extra(site: ErrorSite) -> str:
 def _literal(site: ErrorSite) -> str:
     expected = re.findall(r"'([^']*)'", str(site.ctx.get("expected", "")))
     value = site.error.get("input")
+    if site.path == ("schema_version",):
+        return f"this briefgen reads schema_version 1, not {value!r}"
     if not expected:
         return f"{value!r} is not allowed here; expected {site.ctx.get('expected')}"
     hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""

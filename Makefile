@@ -1,0 +1,55 @@
+# briefgen: two commands for a fresh machine.
+#   make brief   set up and build the sample brief into out/
+#   make test    set up and run every check (ruff, mypy strict, pytest)
+# The Makefile creates its own virtual environment in .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SAMPLE := inputs/seoul-trilateral-2024-10-16.yaml
+# Programs the real-client tests drive (LibreOffice, poppler, qpdf), from Debian packages.
+SYSTEM_TOOLS    := soffice pdftoppm pdftotext qpdf
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf
+
+.PHONY: brief test lint typecheck unit schema system-tools clean
+
+brief: $(STAMP)
+	$(BIN)/briefgen build $(SAMPLE) -o out
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP) system-tools
+	$(BIN)/pytest
+
+# Regenerate schemas/brief.schema.json from the models (a test fails when it is stale).
+schema: $(STAMP)
+	$(BIN)/briefgen schema > schemas/brief.schema.json
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs the system tools when run as root (as CI is); otherwise says what to install.
+system-tools:
+	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$missing from Debian packages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \
+	  else \
+	    echo "error: the tests need$$missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'" >&2; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf out build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,99 @@
+"""The build pipeline: YAML file to validated brief to document to PDF/DOCX files.
+
+Every requested format is rendered in memory before anything is written, so a
+failing writer never leaves a mixture of new and old outputs behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
+from briefgen.document.model import Document
+from briefgen.errors import BriefgenError
+from briefgen.output import check_not_input, write_atomically
+from briefgen.theme import Theme, default_theme
+from briefgen.validation import load_brief
+
+FORMATS = ("pdf", "docx")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """One brief to build, and how."""
+
+    source: Path
+    out_dir: Path
+    formats: tuple[str, ...] = FORMATS
+    template: str = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFile:
+    """One written output with its size and the time its rendering took."""
+
+    path: Path
+    size: int
+    seconds: float
+
+
+def build_brief(request: BuildRequest) -> list[BuiltFile]:
+    """Build every requested format of one brief; raise a BriefgenError on any failure."""
+    brief = load_brief(request.source)
+    options = ComposeOptions(template=request.template, created=source_date_epoch())
+    document = compose(brief, options)
+    rendered = [(fmt, *_timed(render_format, fmt, document, theme())) for fmt in request.formats]
+    targets = [request.out_dir / f"{request.source.stem}.{fmt}" for fmt, _, _ in rendered]
+    for target in targets:
+        check_not_input(target, [request.source])
+    built = []
+    for target, (_, data, seconds) in zip(targets, rendered, strict=True):
+        write_atomically(target, data)
+        built.append(BuiltFile(path=target, size=len(data), seconds=seconds))
+    return built
+
+
+def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
+    """Render ``document`` in one format; writers are imported only when needed."""
+    if fmt == "pdf":
+        from briefgen.writers.pdf import write_pdf
+
+        return write_pdf(document, theme)
+    if fmt == "docx":
+        from briefgen.writers.docx import write_docx
+
+        return write_docx(document, theme)
+    raise BriefgenError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+@cache
+def theme() -> Theme:
+    """The theme in use, loaded once per process (watch mode keeps it warm)."""
+    return default_theme()
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The reproducible-builds timestamp from SOURCE_DATE_EPOCH, or None when unset."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BriefgenError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}"
+        ) from None
+
+
+def _timed(
+    function: Callable[[str, Document, Theme], bytes], fmt: str, document: Document, theme: Theme
+) -> tuple[bytes, float]:
+    started = time.perf_counter()
+    data = function(fmt, document, theme)
+    return data, time.perf_counter() - started

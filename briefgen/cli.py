@@ -1,0 +1,200 @@
+"""The ``briefgen`` command line.
+
+``main(argv) -> int`` lets tests call the CLI without a subprocess; ``run()``
+is the console-script entry point. Heavy modules (ReportLab, python-docx) are
+imported inside the commands that need them so ``--help`` and ``validate``
+start fast. Problems go to stderr as ``FILE:LINE:COL: error: PATH: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from briefgen import __version__
+
+if TYPE_CHECKING:
+    from briefgen.build import BuildRequest
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="briefgen")
+def cli() -> None:
+    """Turn structured YAML policy briefs into polished PDF and DOCX."""
+
+
+@cli.command()
+@_FILES
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report problems.",
+)
+def validate(files: tuple[Path, ...], output_format: str) -> int:
+    """Check briefs against the schema and their cross-references."""
+    from briefgen.errors import InvalidInputError, Problem
+    from briefgen.validation import load_brief
+
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            load_brief(file)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+        else:
+            if output_format == "text":
+                click.echo(f"{file}: ok")
+    if output_format == "json":
+        click.echo(json.dumps([problem.as_json() for problem in problems], indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.format(), err=True)
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of a brief (the file schemas/brief.schema.json)."""
+    from briefgen.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def new(file: Path, force: bool) -> int:
+    """Write a commented starter brief to FILE."""
+    from briefgen.errors import BriefgenError
+    from briefgen.output import write_atomically
+    from briefgen.starter import starter_text
+
+    if file.exists() and not force:
+        click.echo(f"{file}: error: file exists; use --force to replace it", err=True)
+        return EXIT_INVALID
+    try:
+        write_atomically(file, starter_text().encode("utf-8"))
+    except BriefgenError as error:
+        click.echo(f"{file}: error: {error}", err=True)
+        return EXIT_INVALID
+    click.echo(f"wrote {file}; edit it, then run: briefgen build {file}")
+    return EXIT_OK
+
+
+@cli.command()
+@_FILES
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "docx", "all"]),
+    default="all",
+    show_default=True,
+    help="Which outputs to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the outputs.",
+)
+@click.option(
+    "--template",
+    default="briefing_memo",
+    show_default=True,
+    help="A built-in template name or a folder with document.xml.j2.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Build this many briefs in parallel processes.",
+)
+def build(
+    files: tuple[Path, ...], output_format: str, out_dir: Path, template: str, jobs: int
+) -> int:
+    """Build PDF and/or DOCX for each brief (OUT/<name>.pdf, OUT/<name>.docx)."""
+    from briefgen.build import FORMATS, BuildRequest
+
+    formats = FORMATS if output_format == "all" else (output_format,)
+    requests = [BuildRequest(file, out_dir, formats, template) for file in files]
+    results = _run_builds(requests, jobs)
+    for lines, ok in results:
+        for line in lines:
+            click.echo(line, err=not ok)
+    return EXIT_OK if all(ok for _, ok in results) else EXIT_INVALID
+
+
+def _run_builds(requests: list[BuildRequest], jobs: int) -> list[tuple[list[str], bool]]:
+    if jobs == 1 or len(requests) == 1:
+        return [build_and_report(request) for request in requests]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
+        return list(pool.map(build_and_report, requests))
+
+
+def build_and_report(request: BuildRequest) -> tuple[list[str], bool]:
+    """Build one brief and return the lines to print and whether it succeeded.
+
+    Runs in worker processes with ``-j``, so it returns text instead of printing.
+    """
+    from briefgen.build import build_brief
+    from briefgen.errors import BriefgenError, InvalidInputError
+
+    started = time.perf_counter()
+    try:
+        built = build_brief(request)
+    except InvalidInputError as error:
+        return [problem.format() for problem in error.problems], False
+    except BriefgenError as error:
+        return [f"{request.source}: error: {error}"], False
+    lines = [
+        f"wrote {item.path} ({_size(item.size)}, {item.seconds * 1000:.0f} ms)" for item in built
+    ]
+    lines.append(f"built {request.source} in {(time.perf_counter() - started) * 1000:.0f} ms")
+    return lines, True
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MiB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting."""
+    try:
+        result = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_INVALID
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

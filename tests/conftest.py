@@ -1,0 +1,41 @@
+"""Shared test helpers: paths, the sample brief, and reference-file refreshing.
+
+Reference files (expected errors, document-model snapshots, DOCX XML parts)
+are compared as they are; run with ``BRIEFGEN_UPDATE_REFERENCES=1`` to
+rewrite them on purpose, then review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+SAMPLE = REPO / "inputs" / "seoul-trilateral-2024-10-16.yaml"
+STARTER = REPO / "templates" / "starter" / "brief.yaml"
+
+
+def updating_references() -> bool:
+    """True when the run was asked to rewrite reference files."""
+    return os.environ.get("BRIEFGEN_UPDATE_REFERENCES") == "1"
+
+
+def check_reference(path: Path, actual: str) -> None:
+    """Compare ``actual`` with the reference file, or rewrite it when updating."""
+    if updating_references() or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not updating_references():
+            pytest.fail(f"reference {path} did not exist; written now, review and commit it")
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; rerun with BRIEFGEN_UPDATE_REFERENCES=1 if the change is intended"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests decide SOURCE_DATE_EPOCH themselves; the caller's environment must not leak in."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

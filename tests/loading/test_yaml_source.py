@@ -1,0 +1,97 @@
+"""Loading YAML: positions kept, duplicates refused, bad files turned into located problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import InvalidInputError, Problem
+from briefgen.loading.positions import PositionIndex, format_path
+from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_file, load_yaml_text
+
+
+def _problem(text: str) -> Problem:
+    with pytest.raises(InvalidInputError) as caught:
+        load_yaml_text(text, "brief.yaml")
+    assert len(caught.value.problems) == 1
+    return caught.value.problems[0]
+
+
+def test_positions_of_keys_values_and_list_items_are_one_based() -> None:
+    loaded = load_yaml_text("meta:\n  title: T\nlist:\n  - a\n  - {id: b}\n", "brief.yaml")
+    assert loaded.positions.keys[("meta", "title")] == (2, 3)
+    assert loaded.positions.values[("meta", "title")] == (2, 10)
+    assert loaded.positions.values[("list", 1)] == (5, 5)
+    assert loaded.positions.keys[("list", 1, "id")] == (5, 6)
+
+
+def test_data_is_plain_python() -> None:
+    loaded = load_yaml_text("a: |\n  text\nb: 1.5\nc: [1]\nd: 2024-10-16\n", "brief.yaml")
+    assert loaded.data == {"a": "text\n", "b": 1.5, "c": [1], "d": dt.date(2024, 10, 16)}
+    assert type(loaded.data["a"]) is str
+    assert type(loaded.data["c"]) is list
+
+
+def test_duplicate_keys_are_refused_at_the_second_key() -> None:
+    problem = _problem("meta:\n  title: A\n  title: B\n")
+    assert (problem.line, problem.column) == (3, 3)
+    assert 'duplicate key "title"' in problem.message
+
+
+def test_syntax_error_is_located() -> None:
+    problem = _problem("summary: [a, b\nmeta: {}\n")
+    assert problem.line == 2
+    assert problem.message.startswith("invalid YAML")
+
+
+def test_tab_indentation_is_a_located_syntax_error() -> None:
+    problem = _problem("meta:\n\ttitle: T\n")
+    assert problem.line == 2
+    assert "tab" in problem.message.lower()
+
+
+def test_impossible_date_is_kept_as_text_for_the_schema_to_report() -> None:
+    assert load_yaml_text("d: 2024-02-30\n", "brief.yaml").data == {"d": "2024-02-30"}
+
+
+def test_byte_order_mark_and_crlf_are_accepted() -> None:
+    loaded = load_yaml_text("\ufeffa: 1\r\nb: x\r\n", "brief.yaml")
+    assert loaded.data == {"a": 1, "b": "x"}
+
+
+def test_non_utf8_file_is_refused_with_its_position(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: ok\nname: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InvalidInputError) as caught:
+        load_yaml_file(path)
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (2, 10)
+    assert "not UTF-8" in problem.message
+
+
+def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        load_yaml_file(tmp_path / "absent.yaml")
+    assert "cannot read file" in caught.value.problems[0].message
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(InvalidInputError) as caught:
+        load_yaml_file(path)
+    assert "limited to" in caught.value.problems[0].message
+
+
+def test_position_lookup_falls_back_to_the_nearest_ancestor() -> None:
+    index = PositionIndex(keys={("a",): (1, 1)}, values={("a",): (1, 4)})
+    assert index.of_value(("a", "b", 3)) == (1, 4)
+    assert index.of_key(("a",)) == (1, 1)
+    assert index.of_value(("zzz",)) == (1, 1)
+
+
+def test_format_path() -> None:
+    assert format_path(("participants", 0, "role")) == "participants[0].role"
+    assert format_path(()) == ""
