@@ -69,7 +69,9 @@ def sample_document() -> Document:
         ),
         Callout(
             title="Bottom line",
-            paragraphs=(Paragraph((Text("Allies "), Text("reaffirm", bold=True), Text(" unity.")),),),
+            paragraphs=(
+                Paragraph((Text("Allies "), Text("reaffirm", bold=True), Text(" unity."))),
+            ),
         ),
         Heading(level=1, content=(Text("Key points"),), anchor="key-points"),
         BulletList(
@@ -85,7 +87,7 @@ def sample_document() -> Document:
         Heading(level=2, content=(Text("Context"),), anchor="context"),
         Paragraph(
             (
-                Text("Markup stays text: <b>not bold</b> & <img src=\"/etc/passwd\"/> "),
+                Text('Markup stays text: <b>not bold</b> & <img src="/etc/passwd"/> '),
                 Text("“curly” quotes — dashes"),
             )
         ),
