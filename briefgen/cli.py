@@ -88,7 +88,7 @@ def new(file: Path, force: bool) -> int:
         click.echo(f"{file}: error: file exists; use --force to replace it", err=True)
         return EXIT_INVALID
     try:
-        write_atomically(file, starter_text().encode("utf-8"))
+        write_atomically(file, starter_text(file).encode("utf-8"))
     except BriefgenError as error:
         click.echo(f"{file}: error: {error}", err=True)
         return EXIT_INVALID

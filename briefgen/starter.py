@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from briefgen.resources import templates_root
 
+SCHEMA_HINT = "# yaml-language-server: $schema={}\n"
+NO_SCHEMA_HINT = (
+    "# For completion in your editor: `briefgen schema > brief.schema.json`, then put\n"
+    "# `# yaml-language-server: $schema=brief.schema.json` on the first line.\n"
+)
 
-def starter_text() -> str:
-    """Return the starter YAML shipped in ``templates/starter/brief.yaml``."""
-    return (templates_root() / "starter" / "brief.yaml").read_text(encoding="utf-8")
+
+def starter_text(target: Path) -> str:
+    """The starter YAML, its first line pointing editors at the nearest schema file."""
+    body = (templates_root() / "starter" / "brief.yaml").read_text(encoding="utf-8")
+    schema = _nearest_schema(target.resolve().parent)
+    if schema is None:
+        return NO_SCHEMA_HINT + body
+    relative = os.path.relpath(schema, target.resolve().parent)
+    return SCHEMA_HINT.format(Path(relative).as_posix()) + body
+
+
+def _nearest_schema(folder: Path) -> Path | None:
+    """``schemas/brief.schema.json`` in ``folder`` or the closest folder above it."""
+    for candidate in (folder, *folder.parents):
+        schema = candidate / "schemas" / "brief.schema.json"
+        if schema.is_file():
+            return schema
+    return None

@@ -252,10 +252,7 @@ class Source(BriefModel):
 class Brief(BriefModel):
     """A whole policy brief (schema_version 1)."""
 
-    model_config = ConfigDict(
-        title="briefgen brief",
-        json_schema_extra={"$id": "https://briefgen.invalid/schemas/brief.schema.json"},
-    )
+    model_config = ConfigDict(title="briefgen brief")
 
     schema_version: Literal[1] = Field(description="Always 1 for this schema.")
     meta: Meta = Field(description="Title, date, event, authors and markings.")

@@ -1,0 +1,77 @@
+"""How values read in a brief: dates, countries, labels, tones and source notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefgen.compose import view
+from briefgen.models.brief import Source
+from briefgen.validation import load_brief_text
+
+
+def test_dates() -> None:
+    assert view.long_date(dt.date(2024, 10, 16)) == "16 October 2024"
+    assert view.long_date("next trilateral summit") == "next trilateral summit"
+    assert view.chicago_date(dt.date(2024, 10, 16)) == "October 16, 2024"
+    assert (
+        view.date_range(dt.date(2024, 10, 16), dt.date(2024, 10, 17)) == "16\u201317 October 2024"
+    )
+    assert view.date_range(dt.date(2024, 10, 31), dt.date(2024, 11, 1)) == (
+        "31 October 2024 \u2013 1 November 2024"
+    )
+
+
+def test_country_names_read_naturally() -> None:
+    assert view.country_name("JP") == "Japan"
+    assert view.country_name("US") == "United States"
+    assert "," not in view.country_name("KR")
+    assert "Korea" in view.country_name("KR")
+
+
+def test_risk_bands_cover_every_score() -> None:
+    tones = {score: view.risk_tone(score) for score in range(1, 26)}
+    assert tones[1] == tones[4] == "low"
+    assert tones[5] == tones[9] == "moderate"
+    assert tones[10] == tones[16] == "high"
+    assert tones[20] == tones[25] == "critical"
+
+
+def test_tlp_tone_and_marking_line() -> None:
+    assert view.tlp_tone("TLP:AMBER+STRICT") == "tlp-amber-strict"
+    assert view.tlp_tone(None) == ""
+    assert view.marking_line("CUI", ["NOFORN", "PROPIN"]) == "CUI//NOFORN//PROPIN"
+
+
+def test_chicago_note_with_grading_and_escaped_text() -> None:
+    source = Source(
+        id="s",
+        title="Talks <b>held</b>",
+        publisher="Pub & Co",
+        authors=["A One", "B Two", "C Three"],
+        published=dt.date(2024, 10, 16),
+        url="https://example.org/a?b=1&c=2",
+        reliability="B",
+        credibility=2,
+    )
+    note = str(view.chicago_note(source))
+    assert note.startswith("A One, B Two, and C Three, \u201cTalks &lt;b&gt;held&lt;/b&gt;,\u201d")
+    assert "Pub &amp; Co, October 16, 2024, " in note
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in note
+    assert note.endswith("Grading: B2.")
+    bare = str(view.chicago_note(Source(id="s", title="T")))
+    assert bare == "\u201cT.\u201d"
+
+
+def test_heat_grid_places_each_risk_by_impact_and_likelihood() -> None:
+    brief = load_brief_text(
+        "schema_version: 1\nmeta: {title: T, date: 2024-10-15}\nsummary: [{text: x}]\n"
+        "risks:\n"
+        "  - {id: a, title: A, likelihood: 4, impact: 5}\n"
+        "  - {id: b, title: B, likelihood: 4, impact: 5}\n"
+        "  - {id: c, title: C, likelihood: 1, impact: 1}\n",
+        "brief.yaml",
+    )
+    grid = view.heat_grid(brief)
+    assert grid[0][3] == {"tone": "critical", "labels": "R1|R2"}
+    assert grid[4][0] == {"tone": "low", "labels": "R3"}
+    assert sum(1 for row in grid for cell in row if cell["labels"]) == 2

@@ -1,0 +1,109 @@
+"""The command line: exit codes, messages on stderr, starter and schema, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen import __version__
+from briefgen.cli import main
+from tests.conftest import FIXTURES, REPO, SAMPLE
+
+
+def test_validate_ok_and_invalid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert main(["validate", str(SAMPLE), str(FIXTURES / "wrong_input.yaml")]) == 1
+    captured = capsys.readouterr()
+    assert f"{SAMPLE}: ok" in captured.out
+    first = captured.err.splitlines()[0]
+    assert first.startswith(f"{FIXTURES / 'wrong_input.yaml'}:2:1: error: meta.title: ")
+    assert "Traceback" not in captured.err
+
+
+def test_validate_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "json", str(FIXTURES / "wrong_input.yaml")]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert problems[0] == {
+        "file": str(FIXTURES / "wrong_input.yaml"),
+        "line": 2,
+        "column": 1,
+        "path": "meta.title",
+        "message": "required key 'title' is missing",
+        "severity": "error",
+    }
+
+
+def test_validate_missing_and_binary_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.yaml"
+    junk.write_bytes(bytes(range(256)))
+    assert main(["validate", str(tmp_path / "absent.yaml"), str(junk)]) == 1
+    err = capsys.readouterr().err
+    assert "absent.yaml: error: cannot read file" in err
+    assert "junk.yaml" in err and "Traceback" not in err
+
+
+def test_schema_command_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == (REPO / "schemas" / "brief.schema.json").read_text()
+
+
+def test_new_writes_a_starter_that_validates_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "brief.yaml"
+    assert main(["new", str(target)]) == 0
+    assert main(["validate", str(target)]) == 0
+    target.write_text("my work", encoding="utf-8")
+    assert main(["new", str(target)]) == 1
+    assert target.read_text(encoding="utf-8") == "my work"
+    assert "file exists" in capsys.readouterr().err
+    assert main(["new", "--force", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# For completion")
+
+
+def test_help_and_version_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ([], ["validate"], ["build"], ["new"], ["schema"]):
+        assert main([*command, "--help"]) == 0
+    assert main(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["validate"],
+        ["build", "--format", "odt", "x.yaml"],
+        ["build", "-j", "0", "x.yaml"],
+        ["validate", "--bogus", "x.yaml"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    assert main(argv) == 2
+
+
+def test_help_and_validate_do_not_import_the_writers() -> None:
+    code = (
+        "import sys; from briefgen.cli import main; "
+        f"main(['validate', {str(SAMPLE)!r}]); "
+        "heavy = [m for m in ('reportlab', 'docx', 'jinja2') if m in sys.modules]; "
+        "print('HEAVY=' + ','.join(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert "HEAVY=\n" in result.stdout, result.stdout
+
+
+def test_console_script_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert __version__ in result.stdout
