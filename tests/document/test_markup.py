@@ -9,8 +9,8 @@ from briefgen.document.model import (
     BulletList,
     Callout,
     DefinitionList,
-    HeatMap,
     Heading,
+    HeatMap,
     NoteRef,
     Notes,
     Paragraph,
@@ -65,7 +65,8 @@ def test_notes_are_numbered_by_first_citation_and_uncited_notes_follow() -> None
 def test_every_block_type_parses() -> None:
     document = parse_document(
         _doc(
-            '<decor banner="UNCLASSIFIED" label="TLP:AMBER" label-tone="tlp-amber" footer-left="F"/>'
+            '<decor banner="UNCLASSIFIED" label="TLP:AMBER" label-tone="tlp-amber" '
+            'footer-left="F"/>'
             '<h level="2" id="h">Head</h><ul><li>one</li></ul><ol><li>two</li></ol>'
             '<table><caption>Cap</caption><col weight="2" align="right"/><col/>'
             '<thead><td>A</td><td>B</td></thead><tr><td tone="high" bold="true">1</td>'
