@@ -27,7 +27,8 @@ def _doc(body: str) -> str:
 def test_inline_runs_nest_and_whitespace_collapses() -> None:
     document = parse_document(
         _doc(
-            '<p>  a  <b>bold <i>both</i></b>\n <a href="https://x.org">link</a> <span lang="ko">김</span> </p>'
+            '<p>  a  <b>bold <i>both</i></b>\n <a href="https://x.org">link</a> '
+            '<span lang="ko">김</span> </p>'
         )
     )
     paragraph = document.blocks[0]
