@@ -1,0 +1,838 @@
+"""DOCX writer: render a :class:`~briefgen.document.model.Document` as a Word file.
+
+Colleagues edit the DOCX in Word, so it uses real styles rather than direct
+formatting: Title, Heading 1-3 (Word's navigation pane and TOC key on them),
+List Bullet/Number, Caption, Quote and a few ``Brief ...`` styles for what Word
+has no name for. The theme decides fonts, sizes and colours; DOCX cannot embed
+our TrueType files, so fonts are named by family and Word or LibreOffice finds
+them on the reader's machine.
+
+Anything python-docx has no API for (links, bookmarks, fields, shading, East
+Asian fonts) is built in :mod:`briefgen.writers.docx_oxml`; this module only
+decides *what* to build. The output is byte-identical for the same input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, assert_never
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Inches, Length, Mm, Pt, RGBColor, Twips
+from docx.table import Table as WordTable
+from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+
+from briefgen.document.model import (
+    Align,
+    Block,
+    BulletList,
+    Callout,
+    Cell,
+    Content,
+    DefinitionList,
+    Document,
+    DocumentInfo,
+    Heading,
+    HeatMap,
+    NoteRef,
+    Notes,
+    PageDecor,
+    Paragraph,
+    ParagraphStyle,
+    Table,
+    Text,
+)
+from briefgen.theme import Theme
+from briefgen.writers import docx_oxml as ox
+
+__all__ = ["east_asian_font", "write_docx"]
+
+# Word style names. Built-in names keep Word's navigation pane, TOC and list
+# numbering working; "Brief ..." styles are ours.
+PARAGRAPH_STYLES: dict[ParagraphStyle, str] = {
+    "body": "Normal",
+    "lead": "Brief Lead",
+    "small": "Brief Small",
+    "quote": "Quote",
+    "title": "Title",
+    "subtitle": "Subtitle",
+}
+CAPTION = "Caption"
+TABLE_TEXT = "Brief Table Text"
+TABLE_HEADER = "Brief Table Header"
+DEFINITION = "Brief Definition"
+CALLOUT_TITLE = "Brief Callout Title"
+NOTE = "Brief Note"
+HEAT_AXIS = "Brief Heat Map Axis"
+SPACER = "Brief Spacer"
+LINK = "Hyperlink"
+NOTE_REFERENCE = "Brief Note Reference"
+TABLE_STYLE = "Brief Table"
+
+_NEW_PARAGRAPH_STYLES = {  # name -> style it is based on
+    "Brief Lead": "Normal",
+    "Brief Small": "Normal",
+    TABLE_TEXT: "Normal",
+    TABLE_HEADER: TABLE_TEXT,
+    DEFINITION: "Normal",
+    CALLOUT_TITLE: "Normal",
+    NOTE: "Normal",
+    HEAT_AXIS: TABLE_TEXT,
+    SPACER: "Normal",
+}
+
+_ALIGNMENT = {
+    "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
+    "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
+    "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
+}
+_PAGE_SIZES: dict[str, tuple[Length, Length]] = {
+    "A4": (Mm(210), Mm(297)),
+    "Letter": (Inches(8.5), Inches(11)),
+}
+_PAGE_PLACEHOLDERS = re.compile(r"(\{page\}|\{pages\})")
+_TABLE_STYLE_MARGINS = {"top": 28, "bottom": 28, "left": 85, "right": 85}
+"""Cell padding of data tables, in twips (1.5 mm either side)."""
+_ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+_NBSP = "\u00a0"
+
+# Scripts Word draws with the East Asian font slot.
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_CJK_LANGS = ("ko", "ja", "zh")
+_HAN_FAMILY_ORDER = ("zh", "ja", "ko")
+"""Whose fonts to try for ideographs: Chinese fonts cover most, Korean ones fewest."""
+
+
+def write_docx(document: Document, theme: Theme) -> bytes:
+    """Render ``document`` with ``theme`` and return the bytes of a .docx file.
+
+    The same document and theme give byte-identical output: zip entries are
+    stamped with ``document.info.created`` instead of the current time.
+    """
+    word = docx.Document()
+    writer = _Writer(word, theme)
+    writer.prepare(document)
+    for block in document.blocks:
+        writer.block(block)
+    writer.finish()
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _reproducible_zip(buffer.getvalue(), _utc(document.info.created))
+
+
+# --- fonts for East Asian text --------------------------------------------------------------
+
+
+def east_asian_font(theme: Theme, text: str, lang: str | None) -> tuple[str | None, str | None]:
+    """Return ``(family, language tag)`` for a run's East Asian characters.
+
+    Word draws Hangul, kana and ideographs with the run's ``eastAsia`` font,
+    so a Korean name needs NanumGothic there even inside an English run. The
+    language comes from ``lang`` when it is Korean, Japanese or Chinese, else
+    from the script (Hangul is Korean, kana Japanese); ideographs alone are
+    ambiguous, so they get a font that can draw them but no language tag.
+    ``(None, None)`` means the run needs nothing East Asian.
+    """
+    tag = lang if lang and _primary(lang) in _CJK_LANGS else _script_language(text)
+    candidates = [_primary(tag)] if tag else []
+    if _HAN.search(text):
+        candidates += list(_HAN_FAMILY_ORDER)
+    family = next((f for f in (_family_for(theme, c) for c in candidates) if f), None)
+    return family, tag
+
+
+def _script_language(text: str) -> str | None:
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    return None
+
+
+def _primary(lang: str) -> str:
+    return lang.split("-")[0].split("_")[0].lower()
+
+
+def _family_for(theme: Theme, subtag: str) -> str | None:
+    """Return the first family whose ``langs`` include ``subtag``, fallbacks first."""
+    families = theme.fonts.families
+    names = [*theme.fonts.fallbacks, *families]
+    return next((n for n in names if n in families and subtag in families[n].langs), None)
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """How one Word style looks; None leaves that property to the style it is based on."""
+
+    family: str | None = None
+    size: float | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    colour: str | None = None
+    before: float | None = None
+    after: float | None = None
+    line: float | None = None
+    indent_mm: float | None = None
+    hanging_mm: float | None = None
+    keep_next: bool | None = None
+
+
+def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
+    """Map every paragraph style we use to its look, all values from the theme."""
+    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
+    heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15)
+    return {
+        "Normal": _Look(
+            family=fonts.body, size=sizes.body, colour=colours.text, after=6, line=sizes.leading
+        ),
+        "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
+        "Subtitle": _Look(
+            family=fonts.heading, size=sizes.subtitle, italic=False, colour=colours.muted, after=12
+        ),
+        "Heading 1": replace(heading, size=sizes.h1, colour=colours.accent, before=14, after=4),
+        "Heading 2": replace(heading, size=sizes.h2, colour=colours.accent, before=10, after=3),
+        "Heading 3": replace(heading, size=sizes.h3, colour=colours.text, before=8, after=2),
+        "Brief Lead": _Look(size=round(sizes.body * 1.15 * 2) / 2, after=8),
+        "Brief Small": _Look(size=sizes.small, colour=colours.muted, after=4),
+        "Quote": _Look(italic=True, colour=colours.text, indent_mm=8),
+        "List Bullet": _Look(after=3),
+        "List Number": _Look(after=3),
+        CAPTION: replace(heading, size=sizes.small, colour=colours.muted, before=6, after=3),
+        **_furniture_looks(theme),
+    }
+
+
+def _furniture_looks(theme: Theme) -> dict[str, _Look]:
+    """Looks of the styles for tables, notes, callouts, header and footer."""
+    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
+    return {
+        TABLE_TEXT: _Look(family=fonts.table, size=sizes.table, after=0, line=1.15),
+        TABLE_HEADER: _Look(bold=True, colour=colours.table_header_text, keep_next=True),
+        DEFINITION: _Look(after=2),
+        CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
+        NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7),
+        HEAT_AXIS: _Look(bold=True, colour=colours.muted, before=3, after=3),
+        SPACER: _Look(size=4, after=0, line=1.0),
+        "Header": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted),
+        "Footer": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted),
+    }
+
+
+def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None:
+    """Create our styles and restyle the built-in ones from the theme."""
+    styles = word.styles
+    ox.strip_theme_fonts(styles.element)
+    defaults = ox.default_run_properties(styles.element)
+    ox.set_fonts(defaults, latin=theme.fonts.body, east_asia=theme.fonts.body)
+    for name, base in _NEW_PARAGRAPH_STYLES.items():
+        styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles[base]
+    for name, look in _paragraph_looks(theme).items():
+        _apply_look(styles[name], look)
+    _tidy_template_styles(styles)
+    for name in ("Header", "Footer"):
+        _set_tab_stops(styles[name], text_width)
+    _define_character_styles(word, theme)
+    _define_table_style(word, theme)
+
+
+def _apply_look(style: Any, look: _Look) -> None:
+    """Set the non-None properties of ``look`` on a python-docx style."""
+    font, para = style.font, style.paragraph_format
+    if look.family is not None:
+        ox.set_fonts(style.element.get_or_add_rPr(), latin=look.family)
+    if look.size is not None:
+        font.size = Pt(look.size)
+        ox.set_complex_script_size(style.element.get_or_add_rPr(), round(look.size * 2))
+    if look.bold is not None:
+        font.bold = look.bold
+    if look.italic is not None:
+        font.italic = look.italic
+    if look.colour is not None:
+        font.color.rgb = _rgb(look.colour)
+    _apply_spacing(para, look)
+
+
+def _apply_spacing(para: Any, look: _Look) -> None:
+    if look.before is not None:
+        para.space_before = Pt(look.before)
+    if look.after is not None:
+        para.space_after = Pt(look.after)
+    if look.line is not None:
+        para.line_spacing = look.line
+    if look.indent_mm is not None:
+        para.left_indent = Mm(look.indent_mm)
+    if look.hanging_mm is not None:
+        para.first_line_indent = -Mm(look.hanging_mm)
+    if look.keep_next is not None:
+        para.keep_with_next = look.keep_next
+
+
+def _tidy_template_styles(styles: Any) -> None:
+    """Drop template decoration the theme does not ask for.
+
+    The default Title has a blue bottom rule, Title and Subtitle widen their
+    letter spacing, and Subtitle has a stray numbering level that LibreOffice
+    may turn into a list.
+    """
+    ox.remove_children(styles["Title"].element.get_or_add_pPr(), "w:pBdr")
+    ox.remove_children(styles["Subtitle"].element.get_or_add_pPr(), "w:numPr")
+    for name in ("Title", "Subtitle"):
+        ox.remove_children(styles[name].element.get_or_add_rPr(), "w:spacing")
+
+
+def _set_tab_stops(style: Any, text_width: Length) -> None:
+    """Centre and right tab stops at the middle and edge of the text block."""
+    stops = style.paragraph_format.tab_stops
+    stops.clear_all()
+    stops.add_tab_stop(Length(text_width // 2), WD_TAB_ALIGNMENT.CENTER)
+    stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _define_character_styles(word: WordDocument, theme: Theme) -> None:
+    link = word.styles.add_style(LINK, WD_STYLE_TYPE.CHARACTER, builtin=True)
+    link.font.color.rgb = _rgb(theme.colors.accent)
+    link.font.underline = True
+    note = word.styles.add_style(NOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER)
+    note.font.superscript = True
+    note.font.color.rgb = _rgb(theme.colors.accent)
+
+
+def _define_table_style(word: WordDocument, theme: Theme) -> None:
+    """A thin-ruled grid with compact padding for data tables."""
+    style = word.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    style.base_style = word.styles["Normal Table"]
+    rule: ox.BorderSpec = ("single", 4, _hex(theme.colors.rule))
+    ox.set_style_table_properties(
+        style.element, dict.fromkeys(_ALL_SIDES, rule), _TABLE_STYLE_MARGINS
+    )
+
+
+# --- the writer -----------------------------------------------------------------------------
+
+
+class _Writer:
+    """Appends blocks to one python-docx document; holds per-document counters."""
+
+    def __init__(self, word: WordDocument, theme: Theme) -> None:
+        self.word = word
+        self.theme = theme
+        width, _ = _PAGE_SIZES[theme.page.size]
+        margins = Mm(theme.page.margin_left_mm + theme.page.margin_right_mm)
+        self.text_width = Length(width - margins)
+        self._bookmark_ids = 0
+        self._bookmark_names = _BookmarkNames()
+
+    # setup ----------------------------------------------------------------------------------
+
+    def prepare(self, document: Document) -> None:
+        """Set up styles, page, header, footer and metadata before any block."""
+        _define_styles(self.word, self.theme, self.text_width)
+        ox.set_lang(ox.default_run_properties(self.word.styles.element), latin=_language(document))
+        self._page_setup()
+        self._decorate(document.decor)
+        _set_core_properties(self.word, document.info)
+        ox.drop_thumbnail(self.word.part.package)
+        ox.drop_styles_with_effects(self.word.part)
+        ox.drop_preview_setting(self.word.settings.element)
+
+    def finish(self) -> None:
+        """End with a paragraph: Word requires one after a final table."""
+        if not ox.ends_with_paragraph(self.word.element.body):
+            self._spacer()
+
+    def _page_setup(self) -> None:
+        page = self.theme.page
+        section = self.word.sections[0]
+        section.page_width, section.page_height = _PAGE_SIZES[page.size]
+        section.top_margin = Mm(page.margin_top_mm)
+        section.bottom_margin = Mm(page.margin_bottom_mm)
+        section.left_margin = Mm(page.margin_left_mm)
+        section.right_margin = Mm(page.margin_right_mm)
+        section.header_distance = Mm(min(10.0, page.margin_top_mm * 0.45))
+        section.footer_distance = Mm(min(8.0, page.margin_bottom_mm * 0.35))
+
+    def _decorate(self, decor: PageDecor) -> None:
+        """Header: banner centred, label right. Footer: running title and page, then marking.
+
+        The marking line (banner and label) is the outermost line at both top
+        and bottom of the page, where readers look for classification marks.
+        """
+        section = self.word.sections[0]
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header_line = section.header.paragraphs[0]
+        header_line.style = "Header"
+        self._marking_line(header_line, decor)
+        page_line = section.footer.paragraphs[0]
+        page_line.style = "Footer"
+        # Only a right tab here, so a long running title cannot push the page number.
+        page_line.paragraph_format.tab_stops.add_tab_stop(
+            Length(self.text_width // 2), WD_TAB_ALIGNMENT.CLEAR
+        )
+        self._add_text(page_line, Text(decor.footer_left))
+        page_line.add_run("\t")
+        self._page_number(page_line, decor.page_format)
+        self._marking_line(section.footer.add_paragraph(style="Footer"), decor)
+
+    def _marking_line(self, paragraph: WordParagraph, decor: PageDecor) -> None:
+        paragraph.add_run("\t")
+        if decor.banner:
+            banner = self._add_text(paragraph, Text(decor.banner, bold=True))
+            banner.font.color.rgb = _rgb(self.theme.colors.banner_text)
+        paragraph.add_run("\t")
+        if decor.label:
+            self._label(paragraph, decor)
+
+    def _label(self, paragraph: WordParagraph, decor: PageDecor) -> None:
+        """A TLP-style label: its colour on black, padded so the black shows around it."""
+        colour = self.theme.colors.labels.get(decor.label_tone)
+        run = self._add_text(paragraph, Text(f"{_NBSP}{decor.label}{_NBSP}", bold=True))
+        if colour is not None:
+            run.font.color.rgb = _rgb(colour)
+            ox.shade_run(run._r.get_or_add_rPr(), "000000")
+
+    def _page_number(self, paragraph: WordParagraph, page_format: str) -> None:
+        """Write "Page X of Y" with live PAGE and NUMPAGES fields in place of the placeholders."""
+        for piece in _PAGE_PLACEHOLDERS.split(page_format):
+            if piece == "{page}":
+                self._field(paragraph, "PAGE")
+            elif piece == "{pages}":
+                self._field(paragraph, "NUMPAGES")
+            elif piece:
+                self._add_text(paragraph, Text(piece))
+
+    def _field(self, paragraph: WordParagraph, instruction: str) -> None:
+        """A complex field; "1" is the cached result shown until the reader updates fields."""
+        ox.append_field_char(paragraph.add_run()._r, "begin")
+        ox.append_instruction(paragraph.add_run()._r, f" {instruction} ")
+        ox.append_field_char(paragraph.add_run()._r, "separate")
+        paragraph.add_run("1")
+        ox.append_field_char(paragraph.add_run()._r, "end")
+
+    # blocks ---------------------------------------------------------------------------------
+
+    def block(self, block: Block) -> None:
+        """Append one block of the document model."""
+        match block:
+            case Heading():
+                self._heading(block)
+            case Paragraph():
+                self._paragraph(block)
+            case BulletList():
+                self._list(block)
+            case Table():
+                self._table(block)
+            case DefinitionList():
+                self._definitions(block)
+            case Callout():
+                self._callout(block)
+            case Notes():
+                self._notes(block)
+            case HeatMap():
+                self._heat_map(block)
+            case _:
+                assert_never(block)
+
+    def _heading(self, block: Heading) -> None:
+        level = min(max(block.level, 1), 3)
+        paragraph = self.word.add_paragraph(style=f"Heading {level}")
+        self._add_content(paragraph, block.content)
+        self._bookmark(paragraph, block.anchor)
+
+    def _paragraph(self, block: Paragraph) -> None:
+        paragraph = self.word.add_paragraph(style=PARAGRAPH_STYLES[block.style])
+        self._add_content(paragraph, block.content)
+
+    def _list(self, block: BulletList) -> None:
+        """List Bullet / List Number items; each numbered list restarts at 1."""
+        style = "List Number" if block.ordered else "List Bullet"
+        num_id = self._restarted_numbering(style) if block.ordered else None
+        for item in block.items:
+            paragraph = self.word.add_paragraph(style=style)
+            if num_id is not None:
+                ox.set_numbering(paragraph._p.get_or_add_pPr(), num_id)
+            self._add_content(paragraph, item)
+
+    def _restarted_numbering(self, style: str) -> int:
+        numbering = self.word.part.numbering_part.element
+        base = ox.style_num_id(self.word.styles[style].element)
+        return ox.restarted_numbering(numbering, base)
+
+    def _notes(self, block: Notes) -> None:
+        """Numbered notes, each a bookmark that NoteRef links jump to.
+
+        The number is written as text, not Word list numbering, so it always
+        equals the number printed at the citation even if notes are not 1..n.
+        """
+        for note in block.items:
+            paragraph = self.word.add_paragraph(style=NOTE)
+            self._add_text(paragraph, Text(f"{note.number}.\t"))
+            self._add_content(paragraph, note.content)
+            self._bookmark(paragraph, note.anchor)
+
+    # tables ---------------------------------------------------------------------------------
+
+    def _table(self, block: Table) -> None:
+        """A data table: fixed column widths, repeating shaded header, striped rows."""
+        if block.caption:
+            self._caption(block.caption, keep_next=True)
+        widths = _split_width(self.text_width, [c.weight for c in block.columns])
+        aligns = [c.align for c in block.columns]
+        table = self._new_table(1 + len(block.rows), widths, TABLE_STYLE)
+        ox.set_table_indent(table._tbl, _TABLE_STYLE_MARGINS["left"])
+        rows = list(table.rows)
+        ox.mark_header_row(rows[0]._tr)
+        ox.forbid_row_split(rows[0]._tr)
+        header_fill = _hex(self.theme.colors.table_header_bg)
+        self._fill_row(rows[0].cells, block.header, aligns, TABLE_HEADER, lambda _: header_fill)
+        for index, (row, cells) in enumerate(zip(rows[1:], block.rows, strict=False)):
+            ox.forbid_row_split(row._tr)
+            stripe = _hex(self.theme.colors.table_stripe_bg) if index % 2 else None
+            self._fill_row(row.cells, cells, aligns, TABLE_TEXT, partial(self._fill, stripe=stripe))
+        self._spacer()
+
+    def _fill(self, cell: Cell, stripe: str | None) -> str | None:
+        """A cell's tone colour, else the row's stripe colour, else None (no fill)."""
+        tone = self.theme.colors.tone(cell.tone)
+        return _hex(tone) if tone else stripe
+
+    def _fill_row(
+        self,
+        targets: Sequence[_Cell],
+        cells: Sequence[Cell],
+        aligns: Sequence[Align],
+        style: str,
+        fill: Callable[[Cell], str | None],
+    ) -> None:
+        for target, cell, align in zip(targets, cells, aligns, strict=False):
+            self._fill_cell(target, cell.paragraphs, align, style, bold=cell.bold)
+            colour = fill(cell)
+            if colour:
+                ox.shade_cell(target._tc, colour)
+
+    def _fill_cell(
+        self,
+        target: _Cell,
+        paragraphs: Sequence[Content],
+        align: Align,
+        style: str,
+        *,
+        bold: bool = False,
+    ) -> list[WordParagraph]:
+        """Write paragraphs into a cell, reusing the empty paragraph every cell starts with."""
+        written = []
+        for index, content in enumerate(paragraphs or ((),)):
+            paragraph = target.paragraphs[0] if index == 0 else target.add_paragraph()
+            paragraph.style = style
+            paragraph.alignment = _ALIGNMENT[align]
+            self._add_content(paragraph, content, bold=bold)
+            written.append(paragraph)
+        return written
+
+    def _new_table(self, rows: int, widths: Sequence[int], style: str | None) -> WordTable:
+        """A table with fixed column widths in twips (Word reads tcW, LibreOffice gridCol)."""
+        table: WordTable = self.word.add_table(rows=rows, cols=len(widths), style=style)
+        table.autofit = False
+        ox.set_table_width(table._tbl, sum(widths))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Twips(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Twips(width)
+        return table
+
+    def _definitions(self, block: DefinitionList) -> None:
+        """Label/value pairs as a borderless two-column table aligned with the body text."""
+        widths = _split_width(self.text_width, [1.0, 3.0])
+        table = self._new_table(len(block.items), widths, None)
+        ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, ox.NO_BORDER))
+        ox.set_table_cell_margins(table._tbl, {"top": 0, "bottom": 0, "left": 0, "right": 113})
+        muted = _rgb(self.theme.colors.muted)
+        for row, (label, value) in zip(table.rows, block.items, strict=True):
+            ox.forbid_row_split(row._tr)
+            label_cell, value_cell = row.cells
+            (label_paragraph,) = self._fill_cell(label_cell, ((Text(label),),), "left", DEFINITION)
+            for run in label_paragraph.runs:
+                run.bold = True
+                run.font.color.rgb = muted
+            self._fill_cell(value_cell, (value,), "left", DEFINITION)
+        self._spacer()
+
+    def _callout(self, block: Callout) -> None:
+        """A one-cell shaded box with a thick accent rule on the left and a bold title."""
+        table = self._new_table(1, [int(self.text_width.twips)], None)
+        ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, ox.NO_BORDER))
+        margins = {"top": 100, "bottom": 40, "left": 170, "right": 170}
+        ox.set_table_cell_margins(table._tbl, margins)
+        ox.set_table_indent(table._tbl, margins["left"])
+        row = table.rows[0]
+        ox.forbid_row_split(row._tr)
+        cell = row.cells[0]
+        ox.shade_cell(cell._tc, self._callout_fill(block))
+        ox.set_cell_borders(cell._tc, {"left": ("single", 24, _hex(self.theme.colors.accent))})
+        title = cell.paragraphs[0]
+        title.style = CALLOUT_TITLE
+        self._add_text(title, Text(block.title))
+        for paragraph in block.paragraphs:
+            target = cell.add_paragraph(style=PARAGRAPH_STYLES[paragraph.style])
+            self._add_content(target, paragraph.content)
+        self._spacer()
+
+    def _callout_fill(self, block: Callout) -> str:
+        """The theme's callout background for accent callouts, else the tone's colour."""
+        colours = self.theme.colors
+        tone = None if block.tone == "accent" else colours.tone(block.tone)
+        return _hex(tone or colours.callout_bg)
+
+    def _heat_map(self, block: HeatMap) -> None:
+        """Row labels, tone-shaded squares holding their labels, then a column-label row.
+
+        The table is centred; axis titles sit above (y) and below (x) it, the x
+        title centred under the squares rather than under the whole table.
+        """
+        label_width = int(Mm(14).twips)
+        columns = max((len(row) for row in block.rows), default=0)
+        room = int(self.text_width.twips) - label_width
+        square = min(int(Mm(22).twips), room // max(columns, 1))
+        widths = [label_width] + [square] * columns
+        offset = Length((self.text_width - Twips(sum(widths))) // 2)
+        if block.y_title:
+            axis = self._heat_axis(block.y_title, "left", keep_next=True)
+            axis.paragraph_format.left_indent = offset
+        table = self._new_table(len(block.rows) + 1, widths, None)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        white: ox.BorderSpec = ("single", 16, "FFFFFF")
+        ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, white))
+        rows = list(table.rows)
+        for index, (row, cells) in enumerate(zip(rows, block.rows, strict=False)):
+            label = block.row_labels[index] if index < len(block.row_labels) else ""
+            self._heat_row(row, label, [(c.tone, ", ".join(c.labels)) for c in cells])
+        self._heat_column_labels(rows[-1], block.column_labels)
+        if block.x_title:
+            axis = self._heat_axis(block.x_title, "center", keep_next=bool(block.caption))
+            axis.paragraph_format.left_indent = Twips(label_width)
+        if block.caption:
+            caption = self._caption(block.caption, keep_next=False)
+            caption.alignment = _ALIGNMENT["center"]
+            caption.paragraph_format.left_indent = Twips(label_width)
+        if not block.x_title and not block.caption:
+            self._spacer()
+
+    def _heat_row(self, row: _Row, label: str, cells: Sequence[tuple[str, str]]) -> None:
+        ox.forbid_row_split(row._tr)
+        row.height = Mm(12)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        targets = row.cells
+        self._heat_cell(targets[0], label, "right")
+        for target, (tone, text) in zip(targets[1:], cells, strict=False):
+            self._heat_cell(target, text, "center")
+            colour = self.theme.colors.tone(tone)
+            if colour:
+                ox.shade_cell(target._tc, _hex(colour))
+
+    def _heat_column_labels(self, row: _Row, labels: Sequence[str]) -> None:
+        ox.forbid_row_split(row._tr)
+        targets = row.cells
+        for target, label in zip(targets[1:], labels, strict=False):
+            self._heat_cell(target, label, "center", keep_next=False)
+
+    def _heat_cell(self, target: _Cell, text: str, align: Align, *, keep_next: bool = True) -> None:
+        """One heat-map cell, vertically centred; keep_next holds the small table on one page."""
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        content = (Text(text, bold=True),) if text else ()
+        (paragraph,) = self._fill_cell(target, (content,), align, TABLE_TEXT)
+        if keep_next:
+            paragraph.paragraph_format.keep_with_next = True
+
+    def _heat_axis(self, title: str, align: Align, *, keep_next: bool) -> WordParagraph:
+        paragraph = self.word.add_paragraph(style=HEAT_AXIS)
+        paragraph.alignment = _ALIGNMENT[align]
+        if keep_next:
+            paragraph.paragraph_format.keep_with_next = True
+        self._add_text(paragraph, Text(title))
+        return paragraph
+
+    def _caption(self, content: Content, *, keep_next: bool) -> WordParagraph:
+        paragraph = self.word.add_paragraph(style=CAPTION)
+        if keep_next:
+            paragraph.paragraph_format.keep_with_next = True
+        self._add_content(paragraph, content)
+        return paragraph
+
+    def _spacer(self) -> None:
+        """A tiny paragraph after a table: it spaces the table from what follows and
+        stops Word from merging two adjacent tables into one."""
+        self.word.add_paragraph(style=SPACER)
+
+    # inline ---------------------------------------------------------------------------------
+
+    def _add_content(
+        self, paragraph: WordParagraph, content: Content, *, bold: bool = False
+    ) -> None:
+        for item in content:
+            if isinstance(item, Text) and not item.text:
+                continue
+            if isinstance(item, NoteRef):
+                self._add_note_ref(paragraph, item)
+            elif item.href is not None:
+                self._add_link(paragraph, item, bold=bold)
+            else:
+                self._add_text(paragraph, item, bold=bold)
+
+    def _add_text(self, paragraph: WordParagraph, text: Text, *, bold: bool = False) -> Run:
+        """Append one run; tabs and newlines become Word tabs and line breaks."""
+        run = paragraph.add_run(ox.clean_text(text.text))
+        if text.bold or bold:
+            run.bold = True
+        if text.italic:
+            run.italic = True
+        self._tag_language(run, text)
+        return run
+
+    def _tag_language(self, run: Run, text: Text) -> None:
+        """Give East Asian runs their font and language; tag other known languages."""
+        family, east_asian = east_asian_font(self.theme, text.text, text.lang)
+        latin = text.lang if text.lang and east_asian != text.lang else None
+        if family is None and east_asian is None and latin is None:
+            return
+        properties = run._r.get_or_add_rPr()
+        if family is not None:
+            ox.set_fonts(properties, east_asia=family)
+        ox.set_lang(properties, latin=latin, east_asia=east_asian)
+
+    def _add_link(self, paragraph: WordParagraph, text: Text, *, bold: bool) -> None:
+        """An external hyperlink: the URL goes in the part's relationships, the run inside."""
+        url = ox.clean_text(text.href or "")
+        relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        link = ox.append_hyperlink(paragraph._p, relationship_id=relationship_id)
+        run = self._add_text(paragraph, text, bold=bold)
+        run.style = LINK
+        link.append(run._r)
+
+    def _add_note_ref(self, paragraph: WordParagraph, ref: NoteRef) -> None:
+        """A superscript note number that links to the note's bookmark."""
+        link = ox.append_hyperlink(paragraph._p, anchor=self._bookmark_names.get(ref.target))
+        run = paragraph.add_run(str(ref.number), style=NOTE_REFERENCE)
+        link.append(run._r)
+
+    def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
+        self._bookmark_ids += 1
+        ox.add_bookmark(paragraph._p, self._bookmark_ids, self._bookmark_names.get(anchor))
+
+
+class _BookmarkNames:
+    """Assigns each anchor one valid bookmark name, the same for link and target.
+
+    Names are the sanitised anchor where possible (readable in Word's bookmark
+    dialog); an anchor whose sanitised form is already taken by a different
+    anchor gets a hash suffix. Names depend only on document order, so output
+    stays deterministic.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def get(self, anchor: str) -> str:
+        """Return the bookmark name for ``anchor``, assigning one on first use."""
+        name = self._names.get(anchor)
+        if name is None:
+            name = ox.bookmark_name(anchor)
+            if name in self._taken:
+                name = ox.bookmark_name(anchor, unique=True)
+            self._names[anchor] = name
+            self._taken.add(name)
+        return name
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _split_width(total: Length, weights: Iterable[float]) -> list[int]:
+    """Share ``total`` (converted to twips) by weight; the last column takes the rounding."""
+    weights = [max(weight, 0.0) for weight in weights] or [1.0]
+    twips = int(total.twips)
+    whole = sum(weights) or float(len(weights))
+    widths = [int(twips * (weight or 1.0) / whole) for weight in weights[:-1]]
+    return [*widths, twips - sum(widths)]
+
+
+def _set_core_properties(word: WordDocument, info: DocumentInfo) -> None:
+    """Metadata from the document, replacing the template's "python-docx" author and note."""
+    properties = word.core_properties
+    stamp = _utc(info.created)
+    properties.title = ox.clean_text(info.title)
+    properties.author = ox.clean_text(info.author)
+    properties.last_modified_by = ox.clean_text(info.author)
+    properties.subject = ox.clean_text(info.subject)
+    properties.keywords = ox.clean_text("; ".join(info.keywords))
+    properties.language = ox.clean_text(info.language)
+    properties.created = stamp
+    properties.modified = stamp
+    properties.revision = 1
+    properties.comments = ""
+    properties.category = ""
+
+
+def _language(document: Document) -> str:
+    return ox.clean_text(document.info.language) or "en"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Read naive timestamps as UTC; python-docx writes the clock time followed by "Z"."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite the package with fixed timestamps, order, permissions and compression.
+
+    python-docx stamps every entry with the current time, so two builds of the
+    same brief would differ; the content types part goes first as Word expects.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    year = min(max(stamp.year, 1980), 2107)
+    date_time = (year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name in sorted(parts, key=_entry_order):
+            entry = zipfile.ZipInfo(name, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, parts[name])
+    return output.getvalue()
+
+
+def _entry_order(name: str) -> tuple[int, str]:
+    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
+    return first.get(name, 2), name
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(_hex(colour))
+
+
+def _hex(colour: str) -> str:
+    """``#1f3a5f`` -> ``1F3A5F``, the form OOXML colour attributes take."""
+    return colour.lstrip("#").upper()

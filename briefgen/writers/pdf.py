@@ -1,0 +1,961 @@
+"""The PDF writer: renders a :class:`~briefgen.document.model.Document` with ReportLab platypus.
+
+The writer knows nothing of briefs.  It maps each document block to flowables,
+styled only from the :class:`~briefgen.theme.Theme`, and draws the page
+decoration (banner, TLP label, running title, "Page X of Y") on every page.
+
+Design points that are easy to get wrong with ReportLab:
+
+* Text is plain text.  Every run is escaped and wrapped in ``<font>`` tags built
+  here (one per font segment, see :mod:`briefgen.writers.fonts`); user text is
+  never parsed as markup, so ``<img src=...>`` in a brief stays text.
+* "Page X of Y" needs the total before the first page is drawn.  The common
+  canvasmaker recipe defers ``showPage`` and breaks every bookmark and link, so
+  the document is laid out twice instead: the first pass only counts pages (the
+  decoration lives outside the frame, so it never changes the layout).
+* Output is byte-identical for the same document: ReportLab's invariant mode
+  fixes ids and timestamps, and the creation date comes from the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import string
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle as RLStyle
+from reportlab.lib.units import mm as _rl_mm
+from reportlab.pdfbase.pdfdoc import PDFDictionary
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    ActionFlowable,
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageTemplate,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from briefgen.document.model import (
+    Align,
+    Block,
+    BulletList,
+    Callout,
+    Cell,
+    Column,
+    Content,
+    DefinitionList,
+    Document,
+    DocumentInfo,
+    Heading,
+    HeatMap,
+    Inline,
+    NoteRef,
+    Notes,
+    PageDecor,
+    Paragraph,
+    Table,
+    plain_text,
+)
+from briefgen.theme import Theme
+from briefgen.writers.fonts import FontBook, MissingGlyphsError, PdfWriteError, Role, Segment
+
+__all__ = ["MissingGlyphsError", "PdfWriteError", "write_pdf"]
+
+mm: float = float(_rl_mm)
+
+_OUTLINE_CB = "briefgen-outline"
+"""Name of the canvas callback that adds a heading's outline entry when it is drawn."""
+
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+"""Only these become links; ``file:``, ``pdf:`` or ``#`` targets from input would not be safe."""
+
+_CELL_PAD_X = 5.0
+_CELL_PAD_Y = 3.5
+_LABEL_BOX_BG = "#000000"
+"""TLP labels are coloured text on black, per the FIRST TLP 2.0 standard."""
+_LABEL_DEFAULT = "#FFFFFF"
+"""Label text colour when the theme has none for the document's ``label_tone``."""
+
+
+def write_pdf(document: Document, theme: Theme) -> bytes:
+    """Render ``document`` with ``theme`` and return the PDF file's bytes.
+
+    Raises :class:`MissingGlyphsError` when the theme has no font for some
+    character, and :class:`PdfWriteError` for an unusable page number format or
+    a note reference to an anchor the document does not define.  The same
+    document and theme always give the same bytes.
+    """
+    fonts = FontBook(theme)
+    decor = _Decor(document.decor, theme, fonts)
+    pages, _ = _build(document, theme, fonts, decor, total=None)
+    _, pdf = _build(document, theme, fonts, decor, total=pages)
+    return pdf
+
+
+# --- passes -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Pass:
+    """What one layout pass collects: outline entries to add and the pages it made."""
+
+    outline: list[tuple[str, str, int]] = field(default_factory=list)
+    """(title, anchor, level) for each heading, indexed by the heading's ``onDraw`` label."""
+    last_level: int = -1
+    pages: int = 0
+
+    def add_outline(self, canv: Any, _kind: str, label: str | None) -> None:
+        """Add the heading's outline entry; called by ReportLab as the heading is drawn.
+
+        Levels may not skip (ReportLab refuses 1 -> 3), so a deeper level is
+        clamped to one below the previous entry.
+        """
+        title, anchor, level = self.outline[int(label or 0)]
+        level = max(0, min(level - 1, self.last_level + 1))
+        canv.addOutlineEntry(title, anchor, level)
+        self.last_level = level
+
+
+def _build(
+    document: Document, theme: Theme, fonts: FontBook, decor: _Decor, total: int | None
+) -> tuple[int, bytes]:
+    """Lay out the document once; without ``total`` only count pages (nothing is saved)."""
+    state = _Pass()
+    buffer = io.BytesIO()
+    doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor, total))
+    if total is None:
+        doc._doSave = 0  # what multiBuild does for its counting passes
+    story = _Story(theme, fonts, state, doc.width).flowables(document.blocks)
+    doc.build(story, canvasmaker=_canvas_maker(document.info.created, state))
+    return state.pages, buffer.getvalue()
+
+
+def _on_page(state: _Pass, decor: _Decor, total: int | None) -> Callable[[Any, Any], None]:
+    def on_page(canv: Any, doc: Any) -> None:
+        state.pages = canv.getPageNumber()
+        if total is not None:
+            decor.draw(canv, doc.pagesize, state.pages, total)
+
+    return on_page
+
+
+def _doc_template(
+    buffer: io.BytesIO,
+    info: DocumentInfo,
+    theme: Theme,
+    fonts: FontBook,
+    on_page: Callable[[Any, Any], None],
+) -> Any:
+    page = theme.page
+    size = A4 if page.size == "A4" else LETTER
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=page.margin_left_mm * mm,
+        rightMargin=page.margin_right_mm * mm,
+        topMargin=page.margin_top_mm * mm,
+        bottomMargin=page.margin_bottom_mm * mm,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        keywords=list(info.keywords),
+        creator="briefgen",
+        lang=info.language or None,
+        invariant=1,
+        displayDocTitle=1,
+        initialFontName=fonts.face("body").name,
+        keepTogetherClass=_KeepWithStart,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", **_NO_PADDING)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    return doc
+
+
+_NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+
+
+def _canvas_maker(created: dt.datetime, state: _Pass) -> Callable[..., Any]:
+    """Return a canvas factory that stamps the document's date and knows the outline callback.
+
+    Passing ``initialFontName`` (above) matters too: ReportLab otherwise sets
+    Helvetica at the start of every page, which puts an unembedded font in the PDF.
+    """
+    stamp = _pdf_date(created)
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        canv = _Canvas(*args, **kwargs)
+        canv.seed_id(stamp)
+        canv.setDateFormatter(lambda *_: stamp)
+        canv.setNamedCB(_OUTLINE_CB, state.add_outline)
+        canv.showOutline()
+        return canv
+
+    return make
+
+
+class _Canvas(Canvas):  # type: ignore[misc]
+    """A canvas whose file id depends on the document only, and that publishes named destinations.
+
+    ReportLab resolves ``<a name>`` bookmarks to page positions for its own
+    links and outline but writes no names, so ``brief.pdf#participants`` would
+    not work in a viewer.  The catalog's ``/Dests`` dictionary adds them.
+    """
+
+    def seed_id(self, stamp: str) -> None:
+        """Seed the file identifier (/ID) from the document's date.
+
+        ReportLab seeds it from ``SOURCE_DATE_EPOCH`` or a fixed date, which
+        would make the bytes depend on the environment rather than on the
+        document alone.  It is a private attribute, hence this one place.
+        """
+        self._doc.signature = hashlib.md5(b"briefgen " + stamp.encode(), usedforsecurity=False)
+
+    def save(self) -> None:
+        named = {
+            _name_key(name): destination
+            for name, destination in sorted(self._destinations.items())
+            if destination.fmt is not None and destination.page is not None
+        }
+        if named:
+            self._doc.Catalog.Dests = PDFDictionary(named)
+        super().save()
+
+
+def _name_key(name: str) -> str:
+    """Return ``name`` as UTF-8 bytes in a str, which ReportLab writes as a valid PDF name."""
+    return name.encode("utf-8").decode("latin-1")
+
+
+def _pdf_date(created: dt.datetime) -> str:
+    """Format a timestamp as a PDF date string in UTC (naive times count as UTC)."""
+    aware = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+class _KeepWithStart(KeepTogether):  # type: ignore[misc]
+    """keepWithNext that lets a long follower split instead of moving to the next page.
+
+    ReportLab's own KeepTogether moves a heading *and* the whole following
+    table to a new page whenever the pair does not fit, leaving a half-empty
+    page before every long table.  Here the group stays put when the heading
+    fits together with the first part of what follows.
+    """
+
+    def split(self, avail_w: float, avail_h: float) -> list[Any]:
+        content = list(self._content)
+        if getattr(self, "_wrapInfo", None) != (avail_w, avail_h):
+            self.wrap(avail_w, avail_h)
+        if len(content) > 1 and avail_h < self._H and self._starts_here(content, avail_w, avail_h):
+            return content
+        return list(super().split(avail_w, avail_h))
+
+    def _starts_here(self, content: list[Any], avail_w: float, avail_h: float) -> bool:
+        *head, last = content
+        used = 0.0
+        for index, flowable in enumerate(head):
+            _, height = flowable.wrapOn(self.canv, avail_w, avail_h)
+            used += height + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if index else 0)
+        room = avail_h - used - last.getSpaceBefore()
+        if room <= 0:
+            return False
+        parts = last.splitOn(self.canv, avail_w, room)
+        return len(parts) > 1 and _fits(parts[0], self.canv, avail_w, room)
+
+
+def _fits(flowable: Any, canv: Any, avail_w: float, avail_h: float) -> bool:
+    """True when ``flowable`` is real content that fits (a nested KeepTogether's split
+    starts with a page-break action when it does not fit)."""
+    if isinstance(flowable, ActionFlowable):
+        return False
+    return bool(flowable.wrapOn(canv, avail_w, avail_h)[1] <= avail_h)
+
+
+# --- styles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """A ReportLab paragraph style plus the font role and forced weight/slant of its text."""
+
+    para: Any
+    role: Role
+    bold: bool = False
+    italic: bool = False
+
+
+def _hex(value: str) -> Any:
+    return colors.HexColor(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """How a style derives from the theme; spacing and indents are in multiples of its size."""
+
+    role: Role
+    size: str
+    """Name of a :class:`~briefgen.theme.Sizes` field."""
+    colour: str
+    """Name of a :class:`~briefgen.theme.Colors` field."""
+    scale: float = 1.0
+    before: float = 0.0
+    after: float = 0.0
+    indent: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    keep: bool = False
+    """keepWithNext: never leave this paragraph alone at the bottom of a page."""
+    align: Align = "left"
+    lead: float | None = None
+    """Line height as a multiple of the size; None uses the theme's ``leading``."""
+
+
+_SPECS: dict[str, _Spec] = {
+    "body": _Spec("body", "body", "text", after=0.6),
+    "lead": _Spec("body", "body", "text", scale=1.15, after=0.7),
+    "small": _Spec("body", "small", "muted", after=0.6),
+    "quote": _Spec("body", "body", "text", after=0.7, indent=1.6, italic=True),
+    "title": _Spec("heading", "title", "accent", after=0.3, bold=True, lead=1.2),
+    "subtitle": _Spec("heading", "subtitle", "muted", after=1.0),
+    "h1": _Spec("heading", "h1", "accent", before=1.1, after=0.45, bold=True, keep=True),
+    "h2": _Spec("heading", "h2", "accent", before=1.0, after=0.35, bold=True, keep=True),
+    "h3": _Spec("heading", "h3", "text", before=0.9, after=0.3, bold=True, keep=True),
+    "caption": _Spec("table", "small", "muted", before=0.4, after=0.5, bold=True, keep=True),
+    "item": _Spec("body", "body", "text", after=0.25),
+    "note": _Spec("body", "small", "text", after=0.3),
+    "label": _Spec("heading", "body", "muted", scale=0.9, bold=True),
+    "value": _Spec("body", "body", "text"),
+    "callout-title": _Spec("heading", "body", "accent", after=0.3, bold=True),
+    "heat-cell": _Spec("table", "small", "text", bold=True, align="center"),
+    "heat-axis": _Spec("table", "small", "muted", align="center"),
+    "heat-row": _Spec("table", "small", "muted", align="right"),
+    "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
+}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+class _Styles:
+    """Every paragraph style the writer uses, built from the theme on first use."""
+
+    def __init__(self, theme: Theme, fonts: FontBook) -> None:
+        self._theme = theme
+        self._fonts = fonts
+        self._cache: dict[str, _Style] = {}
+
+    def __getitem__(self, name: str) -> _Style:
+        """Return a style of :data:`_SPECS` by name (paragraph styles use the model's names)."""
+        return self._style(name, _SPECS[name])
+
+    def heading(self, level: int) -> _Style:
+        """Return the style of a heading level, clamped to the three levels a theme sizes."""
+        return self[f"h{min(max(level, 1), 3)}"]
+
+    def cell(self, align: Align, header: bool, bold: bool) -> _Style:
+        """Return the style of a table cell; header cells use the header text colour."""
+        colour = "table_header_text" if header else "text"
+        spec = _Spec("table", "table", colour, bold=header or bold, align=align, lead=1.25)
+        return self._style(f"cell-{align}-{header}-{bold}", spec)
+
+    def _style(self, name: str, spec: _Spec) -> _Style:
+        style = self._cache.get(name)
+        if style is None:
+            style = self._cache[name] = self._make(name, spec)
+        return style
+
+    def _make(self, name: str, spec: _Spec) -> _Style:
+        size = float(getattr(self._theme.sizes, spec.size)) * spec.scale
+        para = RLStyle(
+            name,
+            fontName=self._fonts.face(spec.role, spec.bold, spec.italic).name,
+            fontSize=size,
+            leading=size * (spec.lead or self._theme.sizes.leading),
+            textColor=_hex(getattr(self._theme.colors, spec.colour)),
+            spaceBefore=size * spec.before,
+            spaceAfter=size * spec.after,
+            leftIndent=size * spec.indent,
+            rightIndent=size * spec.indent,
+            alignment=_ALIGN[spec.align],
+            keepWithNext=int(spec.keep),
+            allowWidows=0,
+            allowOrphans=0,
+            splitLongWords=1,
+        )
+        return _Style(para, spec.role, spec.bold, spec.italic)
+
+
+# --- inline markup ------------------------------------------------------------------------
+
+
+class _Markup:
+    """Turns inline content into ReportLab paragraph markup, escaping every piece of text."""
+
+    def __init__(self, theme: Theme, fonts: FontBook, anchors: frozenset[str]) -> None:
+        self._fonts = fonts
+        self._link_colour = theme.colors.accent
+        self._anchors = anchors
+
+    def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
+        """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
+        return "".join(self._item(item, style, bold) for item in content)
+
+    def text(self, text: str, role: Role, *, bold: bool = False, lang: str | None = None) -> str:
+        """Return markup for one plain string (labels, titles) in one style."""
+        return self._runs(self._fonts.segments(text, role, bold=bold, lang=lang))
+
+    def _item(self, item: Inline, style: _Style, bold: bool) -> str:
+        if isinstance(item, NoteRef):
+            return self._note_ref(item.number, item.target, style)
+        segments = self._fonts.segments(
+            item.text,
+            style.role,
+            bold=style.bold or bold or item.bold,
+            italic=style.italic or item.italic,
+            lang=item.lang,
+        )
+        runs = self._runs(segments)
+        if item.href and item.href.lower().startswith(_LINK_SCHEMES):
+            return self._link(item.href, f"<u>{runs}</u>")
+        return runs
+
+    def _note_ref(self, number: int, target: str, style: _Style) -> str:
+        """Render a citation as a superscript number linking to the note's destination.
+
+        A dangling target would make ReportLab fail at save time with an
+        obscure message, so it is reported here by name.
+        """
+        if target not in self._anchors:
+            raise PdfWriteError(f"note reference [{number}] points at unknown anchor {target!r}")
+        runs = self._runs(self._fonts.segments(str(number), style.role, lang=None))
+        return f"<super>{self._link('#' + target, runs)}</super>"
+
+    def _link(self, href: str, inner: str) -> str:
+        """Wrap ``inner`` in a link whose target is escaped as an attribute value."""
+        return f"<a href={quoteattr(href)} color={quoteattr(self._link_colour)}>{inner}</a>"
+
+    @staticmethod
+    def _runs(segments: Iterable[Segment]) -> str:
+        return "".join(
+            f"<font name={quoteattr(seg.font)}>{escape(seg.text).replace(chr(10), '<br/>')}</font>"
+            for seg in segments
+        )
+
+
+# --- blocks -------------------------------------------------------------------------------
+
+
+class _Story:
+    """Maps document blocks to platypus flowables (one method per block type)."""
+
+    def __init__(self, theme: Theme, fonts: FontBook, state: _Pass, width: float) -> None:
+        self._theme = theme
+        self._fonts = fonts
+        self._state = state
+        self._width = width
+        self._styles = _Styles(theme, fonts)
+
+    def flowables(self, blocks: Sequence[Block]) -> list[Any]:
+        """Return the flowables of all blocks in reading order."""
+        self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
+        story: list[Any] = []
+        for block in blocks:
+            story.extend(self._block(block))
+        return story
+
+    def _block(self, block: Block) -> list[Any]:
+        match block:
+            case Heading():
+                return [self._heading(block)]
+            case Paragraph():
+                return [self._paragraph(block)]
+            case BulletList():
+                return self._list(block)
+            case Table():
+                return self._table(block)
+            case DefinitionList():
+                return self._definitions(block)
+            case Callout():
+                return [self._callout(block)]
+            case Notes():
+                return self._notes(block)
+            case HeatMap():
+                return self._heat_map(block)
+
+    def _para(
+        self, content: Content, style: _Style, *, prefix: str = "", bold: bool = False
+    ) -> Any:
+        return RLParagraph(prefix + self._markup.content(content, style, bold=bold), style.para)
+
+    def _heading(self, block: Heading) -> Any:
+        """A heading carries its named destination and, once drawn, its outline entry."""
+        index = len(self._state.outline)
+        self._state.outline.append((plain_text(block.content), block.anchor, block.level))
+        prefix = (
+            f'<a name={quoteattr(block.anchor)}/><onDraw name="{_OUTLINE_CB}" label="{index}"/>'
+        )
+        return self._para(block.content, self._styles.heading(block.level), prefix=prefix)
+
+    def _paragraph(self, block: Paragraph) -> Any:
+        return self._para(block.content, self._styles[block.style])
+
+    def _list(self, block: BulletList) -> list[Any]:
+        if not block.items:
+            return []
+        style = self._styles["item"]
+        items = [ListItem(self._para(item, style)) for item in block.items]
+        largest = len(block.items) if block.ordered else None
+        return [self._list_flowable(items, style, largest=largest)]
+
+    def _list_flowable(self, items: list[Any], style: _Style, *, largest: int | None) -> Any:
+        """Lay out a list; ``largest`` is the highest number of an ordered list, None for bullets.
+
+        Markers are drawn in a theme font that has their glyphs (ReportLab's
+        default is Helvetica); numbers are right-aligned so "9." and "10." line up.
+        """
+        size = style.para.fontSize
+        colours = self._theme.colors
+        marker = "\u2022" if largest is None else f"{largest}."
+        font = self._fonts.face_for(marker[0], style.role).name
+        if largest is None:
+            kind: dict[str, Any] = {"bulletType": "bullet", "start": marker}
+        else:
+            kind = {"bulletType": "1", "bulletFormat": "%s.", "bulletAlign": "right"}
+        gap = size * 0.5
+        indent = max(size * 1.5, float(stringWidth(marker, font, size)) + gap)
+        return ListFlowable(
+            items,
+            bulletFontName=font,
+            bulletFontSize=size,
+            bulletColor=_hex(colours.accent if largest is None else colours.muted),
+            bulletDedent=indent if largest is None else gap,  # numbers end ``gap`` before text
+            leftIndent=indent,
+            spaceAfter=self._theme.sizes.body * 0.5,
+            **kind,
+        )
+
+    def _table(self, block: Table) -> list[Any]:
+        columns = _columns(block)
+        if not columns:
+            return []
+        widths = _widths(columns, self._width)
+        rows = [self._row(block.header, columns, header=True)] if block.header else []
+        rows += [self._row(row, columns, header=False) for row in block.rows]
+        table = RLTable(
+            rows,
+            colWidths=widths,
+            repeatRows=1 if block.header else 0,
+            hAlign="LEFT",
+            splitInRow=1,
+            spaceAfter=self._theme.sizes.body * 0.9,
+            style=self._table_style(block),
+        )
+        caption = [self._para(block.caption, self._styles["caption"])] if block.caption else []
+        return [*caption, table]
+
+    def _row(self, cells: Sequence[Cell], columns: Sequence[Column], *, header: bool) -> list[Any]:
+        padded = [*cells, *[Cell(paragraphs=())] * (len(columns) - len(cells))]
+        return [
+            self._cell(cell, column, header) for cell, column in zip(padded, columns, strict=False)
+        ]
+
+    def _cell(self, cell: Cell, column: Column, header: bool) -> list[Any]:
+        style = self._styles.cell(column.align, header, cell.bold)
+        return [self._para(paragraph, style) for paragraph in cell.paragraphs]
+
+    def _table_style(self, block: Table) -> list[tuple[Any, ...]]:
+        """Padding, rules, header fill and stripes first, so cell tones paint over them."""
+        c = self._theme.colors
+        first = 1 if block.header else 0
+        commands: list[tuple[Any, ...]] = [
+            *self._cell_base(_CELL_PAD_X, _CELL_PAD_Y),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, first), (-1, -1), 0.4, _hex(c.rule)),
+            ("ROWBACKGROUNDS", (0, first), (-1, -1), [None, _hex(c.table_stripe_bg)]),
+        ]
+        if block.header:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, 0), _hex(c.table_header_bg)),
+                ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+            ]
+        for y, row in enumerate(block.rows, start=first):
+            for x, cell in enumerate(row):
+                fill = c.tone(cell.tone)
+                if fill:
+                    commands.append(("BACKGROUND", (x, y), (x, y), _hex(fill)))
+        return commands
+
+    def _definitions(self, block: DefinitionList) -> list[Any]:
+        """Label/value pairs as a borderless two-column table sized to the longest label."""
+        if not block.items:
+            return []
+        label_style, value_style = self._styles["label"], self._styles["value"]
+        labels = [self._markup.text(label, label_style.role, bold=True) for label, _ in block.items]
+        rows = [
+            [RLParagraph(label, label_style.para), self._para(value, value_style)]
+            for label, (_, value) in zip(labels, block.items, strict=True)
+        ]
+        label_w = self._label_width([label for label, _ in block.items], label_style)
+        table = RLTable(
+            rows,
+            colWidths=[label_w, self._width - label_w],
+            hAlign="LEFT",
+            spaceAfter=self._theme.sizes.body * 0.8,
+            style=[
+                *self._cell_base(0, 1.5),
+                ("LEFTPADDING", (1, 0), (1, -1), _CELL_PAD_X),
+                ("TOPPADDING", (0, 0), (0, -1), 1.5 + _baseline_shift(label_style, value_style)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ],
+        )
+        return [table]
+
+    def _label_width(self, labels: list[str], style: _Style) -> float:
+        size = style.para.fontSize
+        widest = max(
+            self._fonts.width(self._fonts.segments(label, style.role, bold=True, lang=None), size)
+            for label in labels
+        )
+        return min(max(widest + _CELL_PAD_X * 2, 25 * mm), self._width * 0.4)
+
+    def _callout(self, block: Callout) -> Any:
+        """A tinted box with an accent bar; the default accent tone uses ``callout_bg``."""
+        c = self._theme.colors
+        fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
+        title = RLParagraph(
+            self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"].para
+        )
+        body = [self._paragraph(paragraph) for paragraph in block.paragraphs]
+        return RLTable(
+            [[[title, *body]]],
+            colWidths=[self._width],
+            hAlign="LEFT",
+            splitInRow=1,
+            spaceBefore=self._theme.sizes.body * 0.3,
+            spaceAfter=self._theme.sizes.body * 1.0,
+            style=[
+                *self._cell_base(10, 7),
+                ("BACKGROUND", (0, 0), (-1, -1), _hex(fill)),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(c.accent)),
+            ],
+        )
+
+    def _notes(self, block: Notes) -> list[Any]:
+        """Numbered notes, each starting with the named destination its NoteRefs link to."""
+        if not block.items:
+            return []
+        style = self._styles["note"]
+        items = [
+            ListItem(
+                self._para(note.content, style, prefix=f"<a name={quoteattr(note.anchor)}/>"),
+                value=note.number,
+            )
+            for note in block.items
+        ]
+        largest = max(note.number for note in block.items)
+        return [self._list_flowable(items, style, largest=largest)]
+
+    def _heat_map(self, block: HeatMap) -> list[Any]:
+        if not block.rows or not any(block.rows):
+            return []
+        styles = self._styles
+        cells = [
+            [
+                (
+                    _hex(self._theme.colors.tone(cell.tone) or "#FFFFFF"),
+                    self._text_para(", ".join(cell.labels), styles["heat-cell"]),
+                )
+                for cell in row
+            ]
+            for row in block.rows
+        ]
+        heat_map = _HeatMapFlowable(
+            cells,
+            row_labels=[self._text_para(label, styles["heat-row"]) for label in block.row_labels],
+            column_labels=[
+                self._text_para(label, styles["heat-axis"]) for label in block.column_labels
+            ],
+            x_title=self._text_para(block.x_title, styles["heat-title"]),
+            y_title=self._text_para(block.y_title, styles["heat-title"]),
+        )
+        caption = [self._para(block.caption, styles["caption"])] if block.caption else []
+        return [KeepTogether([heat_map, *caption])]
+
+    def _cell_base(self, x: float, y: float) -> list[tuple[Any, ...]]:
+        return _cell_commands(self._fonts.face("table").name, x, y)
+
+    def _text_para(self, text: str, style: _Style) -> Any:
+        return RLParagraph(self._markup.text(text, style.role, bold=style.bold), style.para)
+
+
+def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:
+    """Padding and the cell font: ReportLab's default cell font is (unembedded) Helvetica."""
+    every = ((0, 0), (-1, -1))
+    return [
+        ("FONTNAME", *every, font),
+        ("LEFTPADDING", *every, x),
+        ("RIGHTPADDING", *every, x),
+        ("TOPPADDING", *every, y),
+        ("BOTTOMPADDING", *every, y + 0.5),
+    ]
+
+
+def _baseline_shift(smaller: _Style, larger: _Style) -> float:
+    """Return how far to lower a smaller-type cell so its first baseline meets its neighbour's."""
+    return max(0.0, float(larger.para.fontSize - smaller.para.fontSize))
+
+
+def _anchors(blocks: Sequence[Block]) -> frozenset[str]:
+    """Return every link target the document defines (heading and note anchors)."""
+    anchors: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Heading):
+            anchors.add(block.anchor)
+        elif isinstance(block, Notes):
+            anchors.update(note.anchor for note in block.items)
+    return frozenset(anchors)
+
+
+def _columns(block: Table) -> list[Column]:
+    """Return one column per cell of the widest row, defaulting missing column layouts."""
+    count = max([len(block.columns), len(block.header), *(len(row) for row in block.rows)])
+    return [*block.columns, *[Column()] * (count - len(block.columns))]
+
+
+def _widths(columns: Sequence[Column], width: float) -> list[float]:
+    """Split ``width`` by column weight; non-positive weights fall back to equal columns."""
+    weights = [max(column.weight, 0.0) for column in columns]
+    total = sum(weights)
+    if total <= 0:
+        weights, total = [1.0] * len(columns), float(len(columns))
+    return [width * weight / total for weight in weights]
+
+
+# --- heat map -----------------------------------------------------------------------------
+
+
+class _HeatMapFlowable(Flowable):  # type: ignore[misc]
+    """A grid of tinted cells with axis labels.
+
+    A custom flowable rather than a table because the y-axis title is drawn
+    rotated and the cells should stay square-ish whatever their labels.
+    Labels are ordinary paragraphs, so they get the same font fallback as text.
+    """
+
+    _GAP = 4.0
+    _PAD = 3.0
+    _MAX_CELL = 26 * mm
+    _RATIO = 0.6
+    """Minimum cell height as a fraction of its width."""
+    _MAX_LABEL = 0.25
+    """Widest row-label column as a fraction of the frame; longer labels wrap."""
+
+    def __init__(
+        self,
+        cells: list[list[tuple[Any, Any]]],
+        *,
+        row_labels: list[Any],
+        column_labels: list[Any],
+        x_title: Any,
+        y_title: Any,
+    ) -> None:
+        super().__init__()
+        self.hAlign = "LEFT"  # aligned with tables and captions on the text's left edge
+        self._cells = cells
+        self._cols = max(len(row) for row in cells)
+        self._row_labels = row_labels
+        self._column_labels = column_labels
+        self._x_title = x_title
+        self._y_title = y_title
+        self._cell_w = self._cell_h = self._label_w = self._y_h = 0.0
+        self._col_h = self._x_h = 0.0
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        widest = max([_natural_width(para) for para in self._row_labels] + [0.0])
+        self._label_w = min(widest, avail_w * self._MAX_LABEL)
+        self._y_h = self._y_title.wrap(avail_h, avail_h)[1]
+        for _ in range(2):  # the y title's wrapped height depends on the grid height
+            left = self._y_h + self._label_w + 2 * self._GAP
+            self._cell_w = min(self._MAX_CELL, (avail_w - left) / self._cols)
+            self._cell_h = max(self._cell_w * self._RATIO, self._tallest_label() + 2 * self._PAD)
+            self._y_h = self._y_title.wrap(self._grid_h(), avail_h)[1]
+        self._col_h = max([p.wrap(self._cell_w, avail_h)[1] for p in self._column_labels] + [0.0])
+        self._x_h = self._x_title.wrap(self._cell_w * self._cols, avail_h)[1]
+        for para in self._row_labels:
+            para.wrap(self._label_w, avail_h)
+        self.width = self._left() + self._cell_w * self._cols
+        self.height = self._grid_bottom() + self._grid_h()
+        return self.width, self.height
+
+    def _tallest_label(self) -> float:
+        inner = self._cell_w - 2 * self._PAD
+        return max(float(para.wrap(inner, 1e6)[1]) for row in self._cells for _, para in row)
+
+    def _left(self) -> float:
+        return self._y_h + self._label_w + 2 * self._GAP
+
+    def _grid_h(self) -> float:
+        return self._cell_h * len(self._cells)
+
+    def _grid_bottom(self) -> float:
+        return self._x_h + self._col_h + 2 * self._GAP
+
+    def draw(self) -> None:
+        self._draw_cells()
+        self._draw_labels()
+        canv = self.canv
+        canv.saveState()
+        canv.translate(self._y_h, self._grid_bottom())
+        canv.rotate(90)
+        self._y_title.drawOn(canv, 0, 0)
+        canv.restoreState()
+        self._x_title.drawOn(canv, self._left(), 0)
+
+    def _draw_cells(self) -> None:
+        canv = self.canv
+        canv.setStrokeColor(colors.white)
+        canv.setLineWidth(1.5)
+        inner = self._cell_w - 2 * self._PAD
+        for i, row in enumerate(self._cells):
+            y = self._row_y(i)
+            for j, (fill, para) in enumerate(row):
+                x = self._left() + j * self._cell_w
+                canv.setFillColor(fill)
+                canv.rect(x, y, self._cell_w, self._cell_h, stroke=1, fill=1)
+                height = para.wrap(inner, self._cell_h)[1]
+                para.drawOn(canv, x + self._PAD, y + (self._cell_h - height) / 2)
+
+    def _draw_labels(self) -> None:
+        canv = self.canv
+        for i, para in enumerate(self._row_labels[: len(self._cells)]):
+            para_y = self._row_y(i) + (self._cell_h - para.height) / 2
+            para.drawOn(canv, self._y_h + self._GAP, para_y)
+        top = self._x_h + self._GAP + self._col_h
+        for j, para in enumerate(self._column_labels[: self._cols]):
+            para.drawOn(canv, self._left() + j * self._cell_w, top - para.height)
+
+    def _row_y(self, index: int) -> float:
+        """Return the bottom of row ``index``; row 0 is drawn at the top."""
+        return self._grid_bottom() + (len(self._cells) - 1 - index) * self._cell_h
+
+
+def _natural_width(para: Any) -> float:
+    """Return the width a short paragraph needs on one line."""
+    para.wrap(1e6, 1e6)
+    return float(max(para.getActualLineWidths0() or [0.0]))
+
+
+# --- page decoration ----------------------------------------------------------------------
+
+
+class _Decor:
+    """Draws banner, label, running title and page number on every page.
+
+    Strings are split into font segments up front so a missing glyph fails
+    before layout starts, and the page format is checked once.  The banner and
+    label share a band at the very top and bottom of the page (where marking
+    conventions put them); the running title and page number sit just above
+    the bottom band.
+    """
+
+    def __init__(self, decor: PageDecor, theme: Theme, fonts: FontBook) -> None:
+        self._theme = theme
+        self._fonts = fonts
+        self._format = _check_page_format(decor.page_format)
+        self._banner = fonts.segments(decor.banner, "heading", bold=True, lang=None)
+        self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
+        self._running = fonts.segments(decor.footer_left, "heading", lang=None)
+        self._label_colour = theme.colors.labels.get(decor.label_tone, _LABEL_DEFAULT)
+
+    def draw(self, canv: Any, page_size: tuple[float, float], page: int, pages: int) -> None:
+        """Draw the decoration of one page; called by ReportLab as each page begins."""
+        setup = self._theme.page
+        width, height = page_size
+        left, right = setup.margin_left_mm * mm, width - setup.margin_right_mm * mm
+        canv.saveState()
+        self._band(canv, left, right, height - setup.margin_top_mm * mm * 0.45)
+        self._band(canv, left, right, setup.margin_bottom_mm * mm * 0.3)
+        self._info(canv, left, right, setup.margin_bottom_mm * mm * 0.62, page, pages)
+        canv.restoreState()
+
+    def _band(self, canv: Any, left: float, right: float, y: float) -> None:
+        """Draw the banner centred and the label right-aligned on baseline ``y``."""
+        colour = self._theme.colors.banner_text
+        self._text(canv, self._banner, self._theme.sizes.table, (left + right) / 2, y, colour)
+        if self._label:
+            self._label_box(canv, right, y)
+
+    def _info(self, canv: Any, left: float, right: float, y: float, page: int, pages: int) -> None:
+        """Draw "Page X of Y" on the right and the running title, shortened to fit, on the left."""
+        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        number = self._fonts.segments(
+            self._format.format(page=page, pages=pages), "heading", lang=None
+        )
+        width = self._fonts.width(number, size)
+        self._text(canv, number, size, right - width / 2, y, colour)
+        running = _fit(self._fonts, self._running, size, right - left - width - 6 * mm)
+        self._text(canv, running, size, left + self._fonts.width(running, size) / 2, y, colour)
+
+    def _label_box(self, canv: Any, right: float, y: float) -> None:
+        """Draw the label in its colour on a black box whose right edge is at ``right``."""
+        size = self._theme.sizes.small
+        width = self._fonts.width(self._label, size)
+        pad_x, pad_y, descent = size * 0.45, size * 0.35, size * 0.2
+        box_w, box_h = width + 2 * pad_x, size * 0.95 + 2 * pad_y
+        canv.setFillColor(_hex(_LABEL_BOX_BG))
+        canv.roundRect(right - box_w, y - pad_y - descent, box_w, box_h, 1.5, stroke=0, fill=1)
+        self._text(canv, self._label, size, right - box_w / 2, y, self._label_colour)
+
+    def _text(
+        self, canv: Any, segments: list[Segment], size: float, centre: float, y: float, colour: str
+    ) -> None:
+        """Draw segments centred on ``centre``, switching fonts between segments."""
+        x = centre - self._fonts.width(segments, size) / 2
+        canv.setFillColor(_hex(colour))
+        for seg in segments:
+            text = seg.text.replace("\n", " ")
+            canv.setFont(seg.font, size)
+            canv.drawString(x, y, text)
+            x += float(stringWidth(text, seg.font, size))
+
+
+def _fit(fonts: FontBook, segments: list[Segment], size: float, room: float) -> list[Segment]:
+    """Shorten a running title with an ellipsis so it never runs into the page number."""
+    if fonts.width(segments, size) <= room:
+        return segments
+    text = "".join(seg.text for seg in segments)
+    while text:
+        text = text[:-1]
+        shorter = fonts.segments(text.rstrip() + "\u2026", "heading", lang=None)
+        if fonts.width(shorter, size) <= room:
+            return shorter
+    return []
+
+
+def _check_page_format(page_format: str) -> str:
+    """Accept only plain ``{page}`` and ``{pages}`` fields so a template cannot reach attributes."""
+    try:
+        fields = list(string.Formatter().parse(page_format))
+    except ValueError as error:
+        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
+    for _, name, spec, _ in fields:
+        if name is not None and (name not in {"page", "pages"} or "{" in (spec or "")):
+            raise PdfWriteError(
+                f"page format {page_format!r} may only use {{page}} and {{pages}}, not {{{name}}}"
+            )
+    try:
+        page_format.format(page=1, pages=1)
+    except (ValueError, TypeError) as error:
+        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
+    return page_format
