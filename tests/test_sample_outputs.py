@@ -121,7 +121,7 @@ def test_docx_text_holds_every_participant_commitment_and_risk(
     assert missing == []
     document = docx.Document(str(built["docx"]))
     assert document.core_properties.title == brief.meta.title
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in document.paragraphs if p.style and p.style.name == "Heading 1"]
     assert headings[:2] == ["Key points", "Context"]
 
 

@@ -56,6 +56,19 @@ Content = tuple[Inline, ...]
 """A sequence of inline items forming one paragraph's worth of text."""
 
 
+def follows_note_ref(content: Content, index: int) -> bool:
+    """True when item ``index`` comes right after another NoteRef.
+
+    Writers print a comma before such a marker so that notes 1 and 2 read
+    "1,2" and never "12".
+    """
+    return (
+        index > 0
+        and isinstance(content[index], NoteRef)
+        and isinstance(content[index - 1], NoteRef)
+    )
+
+
 def plain_text(content: Content) -> str:
     """Return the visible characters of ``content`` (note markers as their numbers)."""
     return "".join(item.text if isinstance(item, Text) else f"[{item.number}]" for item in content)

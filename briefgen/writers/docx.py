@@ -54,6 +54,7 @@ from briefgen.document.model import (
     ParagraphStyle,
     Table,
     Text,
+    follows_note_ref,
 )
 from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
@@ -687,10 +688,12 @@ class _Writer:
     def _add_content(
         self, paragraph: WordParagraph, content: Content, *, bold: bool = False
     ) -> None:
-        for item in content:
+        for index, item in enumerate(content):
             if isinstance(item, Text) and not item.text:
                 continue
             if isinstance(item, NoteRef):
+                if follows_note_ref(content, index):
+                    paragraph.add_run(",", style=NOTE_REFERENCE)
                 self._add_note_ref(paragraph, item)
             elif item.href is not None:
                 self._add_link(paragraph, item, bold=bold)

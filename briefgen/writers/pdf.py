@@ -68,6 +68,7 @@ from briefgen.document.model import (
     PageDecor,
     Paragraph,
     Table,
+    follows_note_ref,
     plain_text,
 )
 from briefgen.theme import Theme
@@ -409,7 +410,11 @@ class _Markup:
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
-        return "".join(self._item(item, style, bold) for item in content)
+        return "".join(
+            (self._note_separator(style) if follows_note_ref(content, index) else "")
+            + self._item(item, style, bold)
+            for index, item in enumerate(content)
+        )
 
     def text(self, text: str, role: Role, *, bold: bool = False, lang: str | None = None) -> str:
         """Return markup for one plain string (labels, titles) in one style."""
@@ -429,6 +434,10 @@ class _Markup:
         if item.href and item.href.lower().startswith(_LINK_SCHEMES):
             return self._link(item.href, f"<u>{runs}</u>")
         return runs
+
+    def _note_separator(self, style: _Style) -> str:
+        """The superscript comma between adjacent citation markers, in a theme font."""
+        return f"<super>{self.text(',', style.role)}</super>"
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
         """Render a citation as a superscript number linking to the note's destination.
