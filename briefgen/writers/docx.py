@@ -814,6 +814,8 @@ def _reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
+    if "docProps/app.xml" in parts:
+        parts["docProps/app.xml"] = ox.APP_PROPERTIES
     year = min(max(stamp.year, 1980), 2107)
     date_time = (year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     output = io.BytesIO()

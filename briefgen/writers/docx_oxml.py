@@ -416,3 +416,18 @@ def _drop_relationships(relationships: dict[str, Any], reltype: str) -> None:
 def drop_preview_setting(settings: Element) -> None:
     """Stop Word from re-adding a thumbnail on save (``w:savePreviewPicture``)."""
     remove_children(settings, "w:savePreviewPicture")
+
+
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties">'
+    b"<Application>briefgen</Application><DocSecurity>0</DocSecurity>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"</Properties>"
+)
+"""docProps/app.xml naming briefgen as the producer.
+
+python-docx's template says "Microsoft Macintosh Word" with a page count of 1;
+Word recomputes the statistics it drops, so the minimal honest part is best.
+"""

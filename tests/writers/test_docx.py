@@ -411,6 +411,8 @@ def test_no_python_docx_leftovers_or_thumbnail(parts: dict[str, bytes]) -> None:
     assert b"thumbnail" not in parts["_rels/.rels"]
     assert b"jpeg" not in parts["[Content_Types].xml"]
     assert b"savePreviewPicture" not in parts["word/settings.xml"]
+    assert b"<Application>briefgen</Application>" in parts["docProps/app.xml"]
+    assert b"Macintosh" not in parts["docProps/app.xml"]
 
 
 def test_output_is_byte_identical(sample_bytes: bytes, theme: Theme) -> None:
