@@ -20,6 +20,7 @@ from briefgen import __version__
 
 if TYPE_CHECKING:
     from briefgen.build import BuildRequest
+    from briefgen.errors import Problem
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -46,7 +47,7 @@ def cli() -> None:
 )
 def validate(files: tuple[Path, ...], output_format: str) -> int:
     """Check briefs against the schema and their cross-references."""
-    from briefgen.errors import InvalidInputError, Problem
+    from briefgen.errors import InvalidInputError
     from briefgen.validation import load_brief
 
     problems: list[Problem] = []
@@ -58,12 +59,54 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
         else:
             if output_format == "text":
                 click.echo(f"{file}: ok")
+    _report(problems, output_format)
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+@cli.command()
+@_FILES
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--ignore-case", is_flag=True, help="Match quotes regardless of letter case.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report problems.",
+)
+def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_format: str) -> int:
+    """Validate, then check provenance: quotes found in their sources, claims cited."""
+    from briefgen.errors import InvalidInputError
+    from briefgen.loading.yaml_source import load_yaml_file
+    from briefgen.provenance import ProvenanceOptions, check_provenance
+    from briefgen.validation import validate_loaded
+
+    problems: list[Problem] = []
+    options = ProvenanceOptions(ignore_case=ignore_case)
+    for file in files:
+        try:
+            loaded = load_yaml_file(file)
+            brief = validate_loaded(loaded)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+            continue
+        found = check_provenance(brief, loaded, file.resolve().parent, options)
+        problems.extend(found)
+        if output_format == "text" and not found:
+            click.echo(f"{file}: ok")
+    _report(problems, output_format)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    return EXIT_INVALID if failing else EXIT_OK
+
+
+def _report(problems: list[Problem], output_format: str) -> None:
+    """Problems as JSON on stdout, or as located lines on stderr."""
     if output_format == "json":
         click.echo(json.dumps([problem.as_json() for problem in problems], indent=2))
-    else:
-        for problem in problems:
-            click.echo(problem.format(), err=True)
-    return EXIT_INVALID if problems else EXIT_OK
+        return
+    for problem in problems:
+        click.echo(problem.format(), err=True)
 
 
 @cli.command()

@@ -52,7 +52,18 @@ def _expected_strings(brief: Brief) -> list[str]:
     strings += [_plain(commitment.text) for commitment in brief.commitments]
     strings += [risk.title for risk in brief.risks]
     strings += [item.title for item in brief.agenda]
+    strings += [f"\u201c{quote}\u201d" for quote in _quotes(brief)]
     return strings
+
+
+def _quotes(brief: Brief) -> list[str]:
+    refs = [
+        *(ref for item in brief.summary for ref in item.sources),
+        *(ref for item in brief.agenda for ref in item.sources),
+        *(ref for item in brief.commitments for ref in item.sources),
+        *(ref for item in brief.risks for ref in item.sources),
+    ]
+    return [ref.quote for ref in refs if ref.quote]
 
 
 def _plain(text: str) -> str:

@@ -147,12 +147,24 @@ def inline(text: str | None) -> Markup:
 
 
 def cite(refs: Iterable[SourceRef]) -> Markup:
-    """Citation markers for refs, one per distinct source, in the order written."""
-    seen: list[str] = []
+    """Citation markers, then each verbatim quote as a quotation with its own marker.
+
+    Sources cited without a quote get one marker each (in the order written);
+    a quote is shown as “words” followed by the marker of the note it comes from,
+    so a reader sees the evidence and where it is from.
+    """
+    refs = list(refs)
+    quoted = [ref for ref in refs if ref.quote]
+    plain: list[str] = []
     for ref in refs:
-        if ref.id not in seen:
-            seen.append(ref.id)
-    return Markup("").join(Markup('<cite ref="{}"/>').format(source_id) for source_id in seen)
+        if not ref.quote and ref.id not in plain and all(q.id != ref.id for q in quoted):
+            plain.append(ref.id)
+    markers = Markup("").join(Markup('<cite ref="{}"/>').format(source_id) for source_id in plain)
+    quotes = Markup("").join(
+        Markup(' <i>\u201c{}\u201d</i><cite ref="{}"/>').format(ref.quote, ref.id)
+        for ref in quoted
+    )
+    return markers + quotes
 
 
 def native(text: str | None, lang: str | None) -> Markup:

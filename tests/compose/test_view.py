@@ -75,3 +75,17 @@ def test_heat_grid_places_each_risk_by_impact_and_likelihood() -> None:
     assert grid[0][3] == {"tone": "critical", "labels": "R1|R2"}
     assert grid[4][0] == {"tone": "low", "labels": "R3"}
     assert sum(1 for row in grid for cell in row if cell["labels"]) == 2
+
+
+def test_cite_gives_markers_then_quotes_attributed_to_their_note() -> None:
+    from briefgen.models.brief import SourceRef
+
+    refs = [
+        SourceRef(id="a"),
+        SourceRef(id="b", quote="ironclad <b>"),
+        SourceRef(id="a"),
+        SourceRef(id="c"),
+    ]
+    assert str(view.cite(refs)) == (
+        '<cite ref="a"/><cite ref="c"/> <i>\u201cironclad &lt;b&gt;\u201d</i><cite ref="b"/>'
+    )
