@@ -53,6 +53,7 @@ def _expected_strings(brief: Brief) -> list[str]:
     strings += [risk.title for risk in brief.risks]
     strings += [item.title for item in brief.agenda]
     strings += [f"\u201c{quote}\u201d" for quote in _quotes(brief)]
+    strings += [f"Grading: {s.reliability}{s.credibility}." for s in brief.sources]
     return strings
 
 
