@@ -161,8 +161,7 @@ def cite(refs: Iterable[SourceRef]) -> Markup:
             plain.append(ref.id)
     markers = Markup("").join(Markup('<cite ref="{}"/>').format(source_id) for source_id in plain)
     quotes = Markup("").join(
-        Markup(' <i>\u201c{}\u201d</i><cite ref="{}"/>').format(ref.quote, ref.id)
-        for ref in quoted
+        Markup(' <i>\u201c{}\u201d</i><cite ref="{}"/>').format(ref.quote, ref.id) for ref in quoted
     )
     return markers + quotes
 

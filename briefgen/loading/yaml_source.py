@@ -13,15 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from briefgen.errors import InvalidInputError, Problem
-from briefgen.loading.positions import DataPath, PositionIndex
+from briefgen.loading.positions import DataPath, PositionIndex, format_path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Briefs are a few kilobytes; anything this large is a mistake, not a brief."""
+MAX_DEPTH = 50
+"""Briefs nest about six levels deep."""
+MAX_VALUES = 200_000
+"""A large brief holds a few thousand values; alias bombs hold billions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +55,12 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         raise InvalidInputError([_yaml_problem(error, name)]) from None
     except YAMLError as error:
         raise InvalidInputError([Problem(name, 0, 0, "", f"invalid YAML: {error}")]) from None
-    positions = PositionIndex()
-    data = _plain(raw, (), positions)
-    return LoadedYaml(data=data, positions=positions, display_name=name)
+    except RecursionError:
+        message = f"invalid YAML: nested too deeply (a brief needs fewer than {MAX_DEPTH} levels)"
+        raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
+    converter = _Converter(name)
+    data = converter.convert(raw, ())
+    return LoadedYaml(data=data, positions=converter.positions, display_name=name)
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -95,26 +102,68 @@ def _yaml_problem(error: Any, name: str) -> Problem:
     return Problem(name, line, column, "", message)
 
 
-def _plain(node: Any, path: DataPath, positions: PositionIndex) -> Any:
-    """Convert ruamel round-trip nodes to plain data, recording 1-based positions."""
-    if isinstance(node, CommentedMap):
-        result: dict[Any, Any] = {}
+class _Converter:
+    """Converts ruamel round-trip nodes to plain data, recording 1-based positions.
+
+    It also enforces what a brief never needs: YAML tags (``!!python/object``),
+    non-text keys, nesting deeper than :data:`MAX_DEPTH`, and more than
+    :data:`MAX_VALUES` values (aliases can expand a small file into billions).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.positions = PositionIndex()
+        self.values = 0
+
+    def refuse(self, path: DataPath, message: str) -> InvalidInputError:
+        line, column = self.positions.of_value(path)
+        return InvalidInputError([Problem(self.name, line, column, format_path(path), message)])
+
+    def convert(self, node: Any, path: DataPath) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            message = (
+                f"more than {MAX_VALUES:,} values (are aliases expanding?); a brief needs far fewer"
+            )
+            raise self.refuse(path, message)
+        if len(path) > MAX_DEPTH:
+            raise self.refuse(path, f"nested more than {MAX_DEPTH} levels deep")
+        self._check_tag(node, path)
+        if isinstance(node, CommentedMap):
+            return self._mapping(node, path)
+        if isinstance(node, CommentedSeq):
+            return self._sequence(node, path)
+        return _plain_scalar(node)
+
+    def _check_tag(self, node: Any, path: DataPath) -> None:
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if isinstance(node, TaggedScalar) or (tag and not str(tag).startswith("tag:yaml.org")):
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            raise self.refuse(path, f"YAML tags such as {shown} are not allowed in a brief")
+
+    def _mapping(self, node: CommentedMap, path: DataPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key, value in node.items():
-            child = (*path, str(key))
             key_line, key_col = node.lc.key(key)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                message = "keys must be plain words, not lists or mappings"
+                raise InvalidInputError(
+                    [Problem(self.name, key_line + 1, key_col + 1, format_path(path), message)]
+                )
+            child = (*path, str(key))
             value_line, value_col = node.lc.value(key)
-            positions.keys[child] = (key_line + 1, key_col + 1)
-            positions.values[child] = (value_line + 1, value_col + 1)
-            result[str(key)] = _plain(value, child, positions)
+            self.positions.keys[child] = (key_line + 1, key_col + 1)
+            self.positions.values[child] = (value_line + 1, value_col + 1)
+            result[str(key)] = self.convert(value, child)
         return result
-    if isinstance(node, CommentedSeq):
+
+    def _sequence(self, node: CommentedSeq, path: DataPath) -> list[Any]:
         items = []
         for index, value in enumerate(node):
             line, col = node.lc.item(index)
-            positions.values[(*path, index)] = (line + 1, col + 1)
-            items.append(_plain(value, (*path, index), positions))
+            self.positions.values[(*path, index)] = (line + 1, col + 1)
+            items.append(self.convert(value, (*path, index)))
         return items
-    return _plain_scalar(node)
 
 
 def _plain_scalar(node: Any) -> Any:

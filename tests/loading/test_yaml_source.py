@@ -95,3 +95,25 @@ def test_position_lookup_falls_back_to_the_nearest_ancestor() -> None:
 def test_format_path() -> None:
     assert format_path(("participants", 0, "role")) == "participants[0].role"
     assert format_path(()) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: !!python/object:os.system x\n", "YAML tags such as !!python/object:os.system"),
+        ("title: !custom x\n", "YAML tags such as !custom"),
+        ("? [a, b]\n: 1\n", "keys must be plain words"),
+        ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+        ("a: " + "[" * 60 + "]" * 60 + "\n", "nested more than 50 levels"),
+    ],
+)
+def test_what_a_brief_never_needs_is_refused_clearly(text: str, message: str) -> None:
+    assert message in _problem(text).message
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    problem = _problem("\n".join(lines) + "\n")
+    assert "more than 200,000 values" in problem.message
