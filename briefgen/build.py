@@ -16,7 +16,7 @@ from pathlib import Path
 
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
 from briefgen.output import check_not_input, write_atomically
 from briefgen.theme import Theme, default_theme
 from briefgen.validation import load_brief
@@ -48,7 +48,12 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
     brief = load_brief(request.source)
     options = ComposeOptions(template=request.template, created=source_date_epoch())
     document = compose(brief, options)
-    rendered = [(fmt, *_timed(render_format, fmt, document, theme())) for fmt in request.formats]
+    try:
+        rendered = [
+            (fmt, *_timed(render_format, fmt, document, theme())) for fmt in request.formats
+        ]
+    except UnrenderableTextError as error:
+        raise InvalidInputError([locate_characters(request.source, error)]) from None
     targets = [request.out_dir / f"{request.source.stem}.{fmt}" for fmt, _, _ in rendered]
     for target in targets:
         check_not_input(target, [request.source])
@@ -97,3 +102,19 @@ def _timed(
     started = time.perf_counter()
     data = function(fmt, document, theme)
     return data, time.perf_counter() - started
+
+
+def locate_characters(source: Path, error: UnrenderableTextError) -> Problem:
+    """Point at the first place in the YAML where an undrawable character is written."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    positions = [text.find(char) for char in error.chars if char in text]
+    message = f"{error}; add a font that covers it to the theme, or remove it"
+    if not positions:
+        return Problem(str(source), 0, 0, "", message)
+    offset = min(positions)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(str(source), line, column, "", message)

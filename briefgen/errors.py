@@ -49,3 +49,19 @@ class InvalidInputError(BriefgenError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(problem.format() for problem in problems))
         self.problems = problems
+
+
+class UnrenderableTextError(BriefgenError):
+    """Characters an output format cannot draw with the theme's fonts.
+
+    Raised instead of drawing empty boxes, so a missing font is noticed at build
+    time rather than by a reader of the printed brief.
+    """
+
+    def __init__(self, chars: tuple[str, ...], text: str) -> None:
+        listed = ", ".join(f"U+{ord(char):04X} {char!r}" for char in chars)
+        super().__init__(f"no font in the theme can draw {listed} in {text!r}")
+        self.chars = chars
+        """The characters no font covers, each once, in order of appearance."""
+        self.text = text
+        """The run of text they appear in."""

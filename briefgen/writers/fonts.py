@@ -27,7 +27,7 @@ from typing import Literal
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.theme import Theme
 
 Role = Literal["body", "heading", "table"]
@@ -38,20 +38,8 @@ class PdfWriteError(BriefgenError):
     """A document the PDF writer cannot render faithfully."""
 
 
-class MissingGlyphsError(PdfWriteError):
-    """Characters that no font of the theme can draw.
-
-    Raised instead of drawing empty boxes, so a missing font is noticed at build
-    time rather than by a reader of the printed brief.
-    """
-
-    def __init__(self, chars: tuple[str, ...], text: str) -> None:
-        listed = ", ".join(f"U+{ord(char):04X} {char!r}" for char in chars)
-        super().__init__(f"no font in the theme can draw {listed} in {text!r}")
-        self.chars = chars
-        """The characters no font covers, each once, in order of appearance."""
-        self.text = text
-        """The run of text they appear in."""
+class MissingGlyphsError(PdfWriteError, UnrenderableTextError):
+    """Characters that no font of the theme can draw (see UnrenderableTextError)."""
 
 
 @dataclass(frozen=True, slots=True)
