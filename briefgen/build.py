@@ -18,7 +18,7 @@ from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
 from briefgen.output import check_not_input, write_atomically
-from briefgen.theme import Theme, default_theme
+from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
 
 FORMATS = ("pdf", "docx")
@@ -32,6 +32,8 @@ class BuildRequest:
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
     template: str = DEFAULT_TEMPLATE
+    theme: Path | None = None
+    """A theme file; None means the built-in default theme."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
     document = compose(brief, options)
     try:
         rendered = [
-            (fmt, *_timed(render_format, fmt, document, theme())) for fmt in request.formats
+            (fmt, *_timed(render_format, fmt, document, theme(request.theme)))
+            for fmt in request.formats
         ]
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error)]) from None
@@ -78,9 +81,9 @@ def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
 
 
 @cache
-def theme() -> Theme:
-    """The theme in use, loaded once per process (watch mode keeps it warm)."""
-    return default_theme()
+def theme(path: Path | None = None) -> Theme:
+    """The theme file at ``path`` (or the default), loaded once per process."""
+    return default_theme() if path is None else load_theme(path.resolve())
 
 
 def source_date_epoch() -> dt.datetime | None:

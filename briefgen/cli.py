@@ -166,6 +166,13 @@ def new(file: Path, force: bool) -> int:
     help="A built-in template name or a folder with document.xml.j2.",
 )
 @click.option(
+    "--theme",
+    "theme_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A theme file (TOML): fonts, sizes, colours, margins.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -174,13 +181,18 @@ def new(file: Path, force: bool) -> int:
     help="Build this many briefs in parallel processes.",
 )
 def build(
-    files: tuple[Path, ...], output_format: str, out_dir: Path, template: str, jobs: int
+    files: tuple[Path, ...],
+    output_format: str,
+    out_dir: Path,
+    template: str,
+    theme_file: Path | None,
+    jobs: int,
 ) -> int:
     """Build PDF and/or DOCX for each brief (OUT/<name>.pdf, OUT/<name>.docx)."""
     from briefgen.build import FORMATS, BuildRequest
 
     formats = FORMATS if output_format == "all" else (output_format,)
-    requests = [BuildRequest(file, out_dir, formats, template) for file in files]
+    requests = [BuildRequest(file, out_dir, formats, template, theme_file) for file in files]
     results = _run_builds(requests, jobs)
     for lines, ok in results:
         for line in lines:

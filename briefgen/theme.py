@@ -11,8 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from briefgen.errors import BriefgenError
 from briefgen.resources import templates_root
 
 _HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
@@ -122,11 +123,43 @@ class Theme(_Strict):
         return self.fonts.families[name]
 
 
+class ThemeError(BriefgenError):
+    """A theme file that cannot be read or does not describe a usable theme."""
+
+
 def load_theme(path: Path) -> Theme:
-    """Load and validate a theme file, resolving font paths against its folder."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    theme = Theme.model_validate(data)
-    return _resolve_fonts(theme, path.parent)
+    """Load and validate a theme file, resolving font paths against its folder.
+
+    Every way a theme can be wrong (unreadable, bad TOML, unknown keys, a font
+    file that is missing) becomes one ThemeError naming the file.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        theme = _resolve_fonts(Theme.model_validate(data), path.parent)
+    except OSError as error:
+        raise ThemeError(f"theme {path}: cannot read it: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ThemeError(f"theme {path}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        raise ThemeError(f"theme {path}: {_theme_messages(error)}") from None
+    except ValueError as error:
+        raise ThemeError(f"theme {path}: {error}") from None
+    _check_font_files(theme, path)
+    return theme
+
+
+def _theme_messages(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+        for item in error.errors(include_url=False)
+    )
+
+
+def _check_font_files(theme: Theme, path: Path) -> None:
+    for name, family in theme.fonts.families.items():
+        for face in (family.regular, family.bold, family.italic, family.bold_italic):
+            if face is not None and not face.is_file():
+                raise ThemeError(f"theme {path}: font family {name!r}: no font file {face}")
 
 
 def default_theme() -> Theme:
