@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
+_REPORT_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report problems.",
+)
 _FILES = click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
@@ -37,14 +45,7 @@ def cli() -> None:
 
 @cli.command()
 @_FILES
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to report problems.",
-)
+@_REPORT_FORMAT
 def validate(files: tuple[Path, ...], output_format: str) -> int:
     """Check briefs against the schema and their cross-references."""
     from briefgen.errors import InvalidInputError
@@ -67,14 +68,7 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
 @_FILES
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--ignore-case", is_flag=True, help="Match quotes regardless of letter case.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to report problems.",
-)
+@_REPORT_FORMAT
 def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_format: str) -> int:
     """Validate, then check provenance: quotes found in their sources, claims cited."""
     from briefgen.errors import InvalidInputError
