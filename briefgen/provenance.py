@@ -14,11 +14,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefgen.errors import Problem, Severity
 from briefgen.loading.positions import DataPath, format_path
 from briefgen.loading.yaml_source import LoadedYaml
-from briefgen.models.brief import Brief, Source
+from briefgen.models.brief import Brief, Source, SourceRef
+from briefgen.models.references import CITING_SECTIONS
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 _TRANSLATION = str.maketrans(
@@ -112,18 +114,22 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+def _refs(brief: Brief) -> Iterator[tuple[DataPath, SourceRef]]:
+    """Every ref in the brief with the data path it is written at."""
+    for section_path in CITING_SECTIONS:
+        node: Any = brief
+        for name in section_path:
+            node = getattr(node, name)
+        for index, item in enumerate(node):
+            for ref_index, ref in enumerate(item.sources):
+                yield (*section_path, index, "sources", ref_index), ref
+
+
 def _quoted_refs(brief: Brief) -> Iterator[tuple[DataPath, str, str]]:
     """(path of the quote, source id, quote) for every ref that carries a quote."""
-    sections: list[tuple[DataPath, list[object]]] = [
-        ((name,), list(getattr(brief, name)))
-        for name in ("summary", "participants", "agenda", "commitments", "risks")
-    ]
-    sections.append((("context", "timeline"), list(brief.context.timeline)))
-    for prefix, items in sections:
-        for index, item in enumerate(items):
-            for ref_index, ref in enumerate(getattr(item, "sources", [])):
-                if ref.quote is not None:
-                    yield (*prefix, index, "sources", ref_index, "quote"), ref.id, ref.quote
+    for path, ref in _refs(brief):
+        if ref.quote is not None:
+            yield (*path, "quote"), ref.id, ref.quote
 
 
 def _quote_problems(
@@ -182,20 +188,8 @@ def _uncited_claims(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
 
 
 def _unused_sources(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
-    cited = _all_cited_ids(brief)
+    cited = {ref.id for _, ref in _refs(brief)}
     for index, source in enumerate(brief.sources):
         if source.id not in cited:
             message = f"source {source.id!r} is never cited"
             yield _problem(loaded, ("sources", index, "id"), message, "warning")
-
-
-def _all_cited_ids(brief: Brief) -> set[str]:
-    items: list[object] = [
-        *brief.summary,
-        *brief.participants,
-        *brief.agenda,
-        *brief.commitments,
-        *brief.risks,
-        *brief.context.timeline,
-    ]
-    return {ref.id for item in items for ref in getattr(item, "sources", [])}

@@ -21,7 +21,15 @@ from briefgen.models.types import COUNTRY_PATTERN
 ReferenceProblem = tuple[DataPath, str]
 
 _ID_SECTIONS = ("participants", "agenda", "commitments", "risks", "sources")
-_CITING_SECTIONS = ("summary", "participants", "agenda", "commitments", "risks")
+CITING_SECTIONS: tuple[tuple[str, ...], ...] = (
+    ("summary",),
+    ("participants",),
+    ("agenda",),
+    ("commitments",),
+    ("risks",),
+    ("context", "timeline"),
+)
+"""Where items carry ``sources`` refs, as paths from the top of the brief."""
 
 
 def find_reference_problems(data: dict[str, Any]) -> list[ReferenceProblem]:
@@ -65,8 +73,7 @@ def _duplicate_ids(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
 
 def _cited_ids(data: dict[str, Any]) -> Iterator[tuple[DataPath, str]]:
     """Every cited source id with the data path it was written at."""
-    citing = [(section,) for section in _CITING_SECTIONS] + [("context", "timeline")]
-    for section_path in citing:
+    for section_path in CITING_SECTIONS:
         for index, item in _items(data, *section_path):
             refs = item.get("sources")
             for ref_index, ref in enumerate(refs if isinstance(refs, list) else []):
