@@ -37,6 +37,16 @@ class BuildRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderedFile:
+    """One output rendered in memory, not yet written: its target path and bytes."""
+
+    fmt: str
+    path: Path
+    data: bytes
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltFile:
     """One written output with its size and the time its rendering took."""
 
@@ -45,8 +55,12 @@ class BuiltFile:
     seconds: float
 
 
-def build_brief(request: BuildRequest) -> list[BuiltFile]:
-    """Build every requested format of one brief; raise a BriefgenError on any failure."""
+def render_brief(request: BuildRequest) -> list[RenderedFile]:
+    """Validate, compose and render every requested format in memory; write nothing.
+
+    Used by ``build_brief`` and by commands (such as ``email``) that need the
+    bytes without touching the output folder. Raises a BriefgenError on failure.
+    """
     brief = load_brief(request.source)
     options = ComposeOptions(template=request.template, created=source_date_epoch())
     document = compose(brief, options)
@@ -57,13 +71,21 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
         ]
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error)]) from None
-    targets = [request.out_dir / f"{request.source.stem}.{fmt}" for fmt, _, _ in rendered]
-    for target in targets:
-        check_not_input(target, [request.source])
+    return [
+        RenderedFile(fmt, request.out_dir / f"{request.source.stem}.{fmt}", data, seconds)
+        for fmt, data, seconds in rendered
+    ]
+
+
+def build_brief(request: BuildRequest) -> list[BuiltFile]:
+    """Build every requested format of one brief; raise a BriefgenError on any failure."""
+    rendered = render_brief(request)
+    for item in rendered:
+        check_not_input(item.path, [request.source])
     built = []
-    for target, (_, data, seconds) in zip(targets, rendered, strict=True):
-        write_atomically(target, data)
-        built.append(BuiltFile(path=target, size=len(data), seconds=seconds))
+    for item in rendered:
+        write_atomically(item.path, item.data)
+        built.append(BuiltFile(path=item.path, size=len(item.data), seconds=item.seconds))
     return built
 
 
