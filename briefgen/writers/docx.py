@@ -340,6 +340,7 @@ class _Writer:
         self.text_width = Length(width - margins)
         self._bookmark_ids = 0
         self._bookmark_names = _BookmarkNames()
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
 
     # setup ----------------------------------------------------------------------------------
 
@@ -358,6 +359,38 @@ class _Writer:
         """End with a paragraph: Word requires one after a final table."""
         if not ox.ends_with_paragraph(self.word.element.body):
             self._spacer()
+
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
+        """The style id for a style name, looked up once per document.
+
+        python-docx resolves ``paragraph.style = name`` by scanning every style
+        for the default on each call, which was most of the DOCX writer's time;
+        ids are stable within a document, so one lookup per name is enough.
+        None marks the default style, which Word applies without a reference.
+        """
+        key = (name, kind)
+        if key not in self._style_ids:
+            style = self.word.styles[name]
+            default = self.word.styles.default(kind)
+            is_default = default is not None and default.style_id == style.style_id
+            self._style_ids[key] = None if is_default else style.style_id
+        return self._style_ids[key]
+
+    def _styled(self, paragraph: WordParagraph, style: str) -> WordParagraph:
+        """Give ``paragraph`` the paragraph style named ``style``."""
+        paragraph._p.style = self._style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        return paragraph
+
+    def _new_paragraph(self, style: str, container: Any = None) -> WordParagraph:
+        """Append a paragraph with ``style`` to ``container`` (the body by default)."""
+        target = self.word if container is None else container
+        return self._styled(target.add_paragraph(), style)
+
+    def _styled_run(self, paragraph: WordParagraph, text: str, style: str) -> Run:
+        """Append a run with the character style named ``style``."""
+        run = paragraph.add_run(text)
+        run._r.style = self._style_id(style, WD_STYLE_TYPE.CHARACTER)
+        return run
 
     def _page_setup(self) -> None:
         page = self.theme.page
@@ -380,10 +413,10 @@ class _Writer:
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
         header_line = section.header.paragraphs[0]
-        header_line.style = "Header"
+        self._styled(header_line, "Header")
         self._marking_line(header_line, decor)
         page_line = section.footer.paragraphs[0]
-        page_line.style = "Footer"
+        self._styled(page_line, "Footer")
         # Only a right tab here, so a long running title cannot push the page number.
         page_line.paragraph_format.tab_stops.add_tab_stop(
             Length(self.text_width // 2), WD_TAB_ALIGNMENT.CLEAR
@@ -391,7 +424,7 @@ class _Writer:
         self._add_text(page_line, Text(decor.footer_left))
         page_line.add_run("\t")
         self._page_number(page_line, decor.page_format)
-        self._marking_line(section.footer.add_paragraph(style="Footer"), decor)
+        self._marking_line(self._new_paragraph("Footer", section.footer), decor)
 
     def _marking_line(self, paragraph: WordParagraph, decor: PageDecor) -> None:
         paragraph.add_run("\t")
@@ -454,12 +487,12 @@ class _Writer:
 
     def _heading(self, block: Heading) -> None:
         level = min(max(block.level, 1), 3)
-        paragraph = self.word.add_paragraph(style=f"Heading {level}")
+        paragraph = self._new_paragraph(f"Heading {level}")
         self._add_content(paragraph, block.content)
         self._bookmark(paragraph, block.anchor)
 
     def _paragraph(self, block: Paragraph) -> None:
-        paragraph = self.word.add_paragraph(style=PARAGRAPH_STYLES[block.style])
+        paragraph = self._new_paragraph(PARAGRAPH_STYLES[block.style])
         self._add_content(paragraph, block.content)
 
     def _list(self, block: BulletList) -> None:
@@ -467,7 +500,7 @@ class _Writer:
         style = "List Number" if block.ordered else "List Bullet"
         num_id = self._restarted_numbering(style) if block.ordered else None
         for item in block.items:
-            paragraph = self.word.add_paragraph(style=style)
+            paragraph = self._new_paragraph(style)
             if num_id is not None:
                 ox.set_numbering(paragraph._p.get_or_add_pPr(), num_id)
             self._add_content(paragraph, item)
@@ -484,7 +517,7 @@ class _Writer:
         equals the number printed at the citation even if notes are not 1..n.
         """
         for note in block.items:
-            paragraph = self.word.add_paragraph(style=NOTE)
+            paragraph = self._new_paragraph(NOTE)
             self._add_text(paragraph, Text(f"{note.number}.\t"))
             self._add_content(paragraph, note.content)
             self._bookmark(paragraph, note.anchor)
@@ -542,7 +575,7 @@ class _Writer:
         written = []
         for index, content in enumerate(paragraphs or ((),)):
             paragraph = target.paragraphs[0] if index == 0 else target.add_paragraph()
-            paragraph.style = style
+            self._styled(paragraph, style)
             paragraph.alignment = _ALIGNMENT[align]
             self._add_content(paragraph, content, bold=bold)
             written.append(paragraph)
@@ -590,10 +623,10 @@ class _Writer:
         ox.shade_cell(cell._tc, self._callout_fill(block))
         ox.set_cell_borders(cell._tc, {"left": ("single", 24, _hex(self.theme.colors.accent))})
         title = cell.paragraphs[0]
-        title.style = CALLOUT_TITLE
+        self._styled(title, CALLOUT_TITLE)
         self._add_text(title, Text(block.title))
         for paragraph in block.paragraphs:
-            target = cell.add_paragraph(style=PARAGRAPH_STYLES[paragraph.style])
+            target = self._new_paragraph(PARAGRAPH_STYLES[paragraph.style], cell)
             self._add_content(target, paragraph.content)
         self._spacer()
 
@@ -664,7 +697,7 @@ class _Writer:
             paragraph.paragraph_format.keep_with_next = True
 
     def _heat_axis(self, title: str, align: Align, *, keep_next: bool) -> WordParagraph:
-        paragraph = self.word.add_paragraph(style=HEAT_AXIS)
+        paragraph = self._new_paragraph(HEAT_AXIS)
         paragraph.alignment = _ALIGNMENT[align]
         if keep_next:
             paragraph.paragraph_format.keep_with_next = True
@@ -672,7 +705,7 @@ class _Writer:
         return paragraph
 
     def _caption(self, content: Content, *, keep_next: bool) -> WordParagraph:
-        paragraph = self.word.add_paragraph(style=CAPTION)
+        paragraph = self._new_paragraph(CAPTION)
         if keep_next:
             paragraph.paragraph_format.keep_with_next = True
         self._add_content(paragraph, content)
@@ -681,7 +714,7 @@ class _Writer:
     def _spacer(self) -> None:
         """A tiny paragraph after a table: it spaces the table from what follows and
         stops Word from merging two adjacent tables into one."""
-        self.word.add_paragraph(style=SPACER)
+        self._new_paragraph(SPACER)
 
     # inline ---------------------------------------------------------------------------------
 
@@ -693,7 +726,7 @@ class _Writer:
                 continue
             if isinstance(item, NoteRef):
                 if follows_note_ref(content, index):
-                    paragraph.add_run(",", style=NOTE_REFERENCE)
+                    self._styled_run(paragraph, ",", NOTE_REFERENCE)
                 self._add_note_ref(paragraph, item)
             elif item.href is not None:
                 self._add_link(paragraph, item, bold=bold)
@@ -727,13 +760,13 @@ class _Writer:
         relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
         link = ox.append_hyperlink(paragraph._p, relationship_id=relationship_id)
         run = self._add_text(paragraph, text, bold=bold)
-        run.style = LINK
+        run._r.style = self._style_id(LINK, WD_STYLE_TYPE.CHARACTER)
         link.append(run._r)
 
     def _add_note_ref(self, paragraph: WordParagraph, ref: NoteRef) -> None:
         """A superscript note number that links to the note's bookmark."""
         link = ox.append_hyperlink(paragraph._p, anchor=self._bookmark_names.get(ref.target))
-        run = paragraph.add_run(str(ref.number), style=NOTE_REFERENCE)
+        run = self._styled_run(paragraph, str(ref.number), NOTE_REFERENCE)
         link.append(run._r)
 
     def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
