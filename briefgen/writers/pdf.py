@@ -10,9 +10,10 @@ Design points that are easy to get wrong with ReportLab:
   here (one per font segment, see :mod:`briefgen.writers.fonts`); user text is
   never parsed as markup, so ``<img src=...>`` in a brief stays text.
 * "Page X of Y" needs the total before the first page is drawn.  The common
-  canvasmaker recipe defers ``showPage`` and breaks every bookmark and link, so
-  the document is laid out twice instead: the first pass only counts pages (the
-  decoration lives outside the frame, so it never changes the layout).
+  canvasmaker recipe defers ``showPage`` and breaks every bookmark and link, and
+  laying the document out twice doubles the cost, so each page draws a named
+  form XObject (``briefgen-page-N``) where its number goes, and the forms are
+  defined once the total is known, just before the file is saved.
 * Output is byte-identical for the same document: ReportLab's invariant mode
   fixes ids and timestamps, and the creation date comes from the document.
 """
@@ -102,9 +103,7 @@ def write_pdf(document: Document, theme: Theme) -> bytes:
     """
     fonts = FontBook(theme)
     decor = _Decor(document.decor, theme, fonts)
-    pages, _ = _build(document, theme, fonts, decor, total=None)
-    _, pdf = _build(document, theme, fonts, decor, total=pages)
-    return pdf
+    return _build(document, theme, fonts, decor)
 
 
 # --- passes -------------------------------------------------------------------------------
@@ -131,25 +130,20 @@ class _Pass:
         self.last_level = level
 
 
-def _build(
-    document: Document, theme: Theme, fonts: FontBook, decor: _Decor, total: int | None
-) -> tuple[int, bytes]:
-    """Lay out the document once; without ``total`` only count pages (nothing is saved)."""
+def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> bytes:
+    """Lay the document out in one pass and return the PDF's bytes."""
     state = _Pass()
     buffer = io.BytesIO()
-    doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor, total))
-    if total is None:
-        doc._doSave = 0  # what multiBuild does for its counting passes
+    doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     story = _Story(theme, fonts, state, doc.width).flowables(document.blocks)
-    doc.build(story, canvasmaker=_canvas_maker(document.info.created, state))
-    return state.pages, buffer.getvalue()
+    doc.build(story, canvasmaker=_canvas_maker(document.info.created, state, decor))
+    return buffer.getvalue()
 
 
-def _on_page(state: _Pass, decor: _Decor, total: int | None) -> Callable[[Any, Any], None]:
+def _on_page(state: _Pass, decor: _Decor) -> Callable[[Any, Any], None]:
     def on_page(canv: Any, doc: Any) -> None:
         state.pages = canv.getPageNumber()
-        if total is not None:
-            decor.draw(canv, doc.pagesize, state.pages, total)
+        decor.draw(canv, doc.pagesize, state.pages)
 
     return on_page
 
@@ -189,7 +183,7 @@ def _doc_template(
 _NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
-def _canvas_maker(created: dt.datetime, state: _Pass) -> Callable[..., Any]:
+def _canvas_maker(created: dt.datetime, state: _Pass, decor: _Decor) -> Callable[..., Any]:
     """Return a canvas factory that stamps the document's date and knows the outline callback.
 
     Passing ``initialFontName`` (above) matters too: ReportLab otherwise sets
@@ -203,6 +197,7 @@ def _canvas_maker(created: dt.datetime, state: _Pass) -> Callable[..., Any]:
         canv.setDateFormatter(lambda *_: stamp)
         canv.setNamedCB(_OUTLINE_CB, state.add_outline)
         canv.showOutline()
+        canv.before_save = lambda: decor.define_page_numbers(canv, state.pages)
         return canv
 
     return make
@@ -225,7 +220,12 @@ class _Canvas(Canvas):  # type: ignore[misc]
         """
         self._doc.signature = hashlib.md5(b"briefgen " + stamp.encode(), usedforsecurity=False)
 
+    before_save: Callable[[], None] | None = None
+    """Drawn after the last page and before the file is written (the page-number forms)."""
+
     def save(self) -> None:
+        if self.before_save is not None:
+            self.before_save()
         named = {
             _name_key(name): destination
             for name, destination in sorted(self._destinations.items())
@@ -882,21 +882,39 @@ class _Decor:
         self._theme = theme
         self._fonts = fonts
         self._format = _check_page_format(decor.page_format)
+        self._page_size: tuple[float, float] = A4 if theme.page.size == "A4" else LETTER
         self._banner = fonts.segments(decor.banner, "heading", bold=True, lang=None)
         self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
         self._running = fonts.segments(decor.footer_left, "heading", lang=None)
         self._label_colour = theme.colors.labels.get(decor.label_tone, _LABEL_DEFAULT)
 
-    def draw(self, canv: Any, page_size: tuple[float, float], page: int, pages: int) -> None:
-        """Draw the decoration of one page; called by ReportLab as each page begins."""
+    def draw(self, canv: Any, page_size: tuple[float, float], page: int) -> None:
+        """Draw the decoration of one page; called by ReportLab as each page begins.
+
+        The page number itself is a reference to a form defined at the end
+        (see :meth:`define_page_numbers`), when the number of pages is known.
+        """
         setup = self._theme.page
         width, height = page_size
         left, right = setup.margin_left_mm * mm, width - setup.margin_right_mm * mm
         canv.saveState()
         self._band(canv, left, right, height - setup.margin_top_mm * mm * 0.45)
         self._band(canv, left, right, setup.margin_bottom_mm * mm * 0.3)
-        self._info(canv, left, right, setup.margin_bottom_mm * mm * 0.62, page, pages)
+        self._running_title(canv, left, right, page)
+        canv.doForm(_page_form(page))
         canv.restoreState()
+
+    def define_page_numbers(self, canv: Any, pages: int) -> None:
+        """Define each page's "Page X of Y" form, right-aligned where the footer expects it."""
+        width, _ = self._page_size
+        right = width - self._theme.page.margin_right_mm * mm
+        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        for page in range(1, pages + 1):
+            canv.beginForm(_page_form(page))
+            number = self._page_number(page, pages)
+            width = self._fonts.width(number, size)
+            self._text(canv, number, size, right - width / 2, self._info_baseline(), colour)
+            canv.endForm()
 
     def _band(self, canv: Any, left: float, right: float, y: float) -> None:
         """Draw the banner centred and the label right-aligned on baseline ``y``."""
@@ -905,16 +923,27 @@ class _Decor:
         if self._label:
             self._label_box(canv, right, y)
 
-    def _info(self, canv: Any, left: float, right: float, y: float, page: int, pages: int) -> None:
-        """Draw "Page X of Y" on the right and the running title, shortened to fit, on the left."""
+    def _running_title(self, canv: Any, left: float, right: float, page: int) -> None:
+        """Draw the running title on the left, shortened to leave room for the page number.
+
+        The total is not known yet, so the room kept is that of a three-digit
+        total (or as many digits as the page number has, if more).
+        """
         size, colour = self._theme.sizes.small, self._theme.colors.muted
-        number = self._fonts.segments(
+        widest_total = int("9" * max(3, len(str(page))))
+        reserved = self._fonts.width(self._page_number(page, widest_total), size)
+        running = _fit(self._fonts, self._running, size, right - left - reserved - 6 * mm)
+        y = self._info_baseline()
+        self._text(canv, running, size, left + self._fonts.width(running, size) / 2, y, colour)
+
+    def _page_number(self, page: int, pages: int) -> list[Segment]:
+        return self._fonts.segments(
             self._format.format(page=page, pages=pages), "heading", lang=None
         )
-        width = self._fonts.width(number, size)
-        self._text(canv, number, size, right - width / 2, y, colour)
-        running = _fit(self._fonts, self._running, size, right - left - width - 6 * mm)
-        self._text(canv, running, size, left + self._fonts.width(running, size) / 2, y, colour)
+
+    def _info_baseline(self) -> float:
+        """The running title and page number sit just above the bottom marking band."""
+        return self._theme.page.margin_bottom_mm * mm * 0.62
 
     def _label_box(self, canv: Any, right: float, y: float) -> None:
         """Draw the label in its colour on a black box whose right edge is at ``right``."""
@@ -937,6 +966,10 @@ class _Decor:
             canv.setFont(seg.font, size)
             canv.drawString(x, y, text)
             x += float(stringWidth(text, seg.font, size))
+
+
+def _page_form(page: int) -> str:
+    return f"briefgen-page-{page}"
 
 
 def _fit(fonts: FontBook, segments: list[Segment], size: float, room: float) -> list[Segment]:
