@@ -3,12 +3,20 @@
 The result is plain Python data (dict, list, str, int, float, bool, None,
 date, datetime) so later stages never see ruamel types, plus a
 :class:`PositionIndex` for error messages.
+
+Positions are only needed when something is wrong, and the round-trip
+parser is pure Python (about 25 ms for the sample), so a file is first read
+with ruamel's libyaml-based safe loader (about 3 ms).  That fast path is used
+only when it can vouch for the same result: any tag, error, impossible date,
+non-text key, deep nesting or alias expansion sends the file down the
+round-trip path, which produces the located message.  Positions for a file
+loaded fast are computed by the round-trip parser on first use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +36,38 @@ MAX_VALUES = 200_000
 """A large brief holds a few thousand values; alias bombs hold billions."""
 
 
-@dataclass(frozen=True, slots=True)
 class LoadedYaml:
-    """The data of one YAML file with the positions of its keys and values."""
+    """The data of one YAML file with the positions of its keys and values.
 
-    data: Any
-    positions: PositionIndex
-    display_name: str
-    """How the file is named in messages (as the user gave it)."""
+    ``display_name`` is how the file is named in messages (as the user gave it).
+    Positions come from the round-trip parser, run on first use when the file
+    was loaded by the fast path.
+    """
+
+    __slots__ = ("_positions", "_text", "data", "display_name")
+
+    def __init__(
+        self,
+        data: Any,
+        display_name: str,
+        *,
+        positions: PositionIndex | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.data = data
+        self.display_name = display_name
+        self._positions = positions
+        self._text = text
+
+    @property
+    def positions(self) -> PositionIndex:
+        """Line and column of every key and value, 1-based."""
+        if self._positions is None:
+            try:
+                self._positions = _round_trip(self._text or "", self.display_name).positions
+            except InvalidInputError:
+                self._positions = PositionIndex()
+        return self._positions
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
@@ -47,10 +79,62 @@ def load_yaml_file(path: Path) -> LoadedYaml:
 
 def load_yaml_text(text: str, name: str) -> LoadedYaml:
     """Parse YAML text; ``name`` is used in messages."""
+    text = text.removeprefix("\ufeff")
+    data = _fast_load(text)
+    if data is not _SLOW:
+        return LoadedYaml(data, name, text=text)
+    return _round_trip(text, name)
+
+
+class _Slow:
+    """Marks a file the fast path cannot vouch for."""
+
+
+_SLOW = _Slow()
+_TAG_OR_DIRECTIVE = re.compile(r"(?:^|[\s\[{,])!|^%", re.MULTILINE)
+"""An explicit tag (``!!str``, ``!foo``) or a directive; briefs need neither, and the
+round-trip path refuses tags with their position.  Prose such as "a ! b" also
+matches; it only costs the slower path."""
+
+
+def _fast_load(text: str) -> Any:
+    """Load with the libyaml-based safe loader, or return ``_SLOW`` when in any doubt."""
+    if _TAG_OR_DIRECTIVE.search(text):
+        return _SLOW
+    try:
+        raw = YAML(typ="safe", pure=False).load(text)
+        return _plain(raw, 0, [0])
+    except (YAMLError, ValueError, RecursionError, _RoundTripNeededError):
+        return _SLOW
+
+
+class _RoundTripNeededError(Exception):
+    """Raised inside the fast path when only the round-trip path can report properly."""
+
+
+def _plain(node: Any, depth: int, count: list[int]) -> Any:
+    """Check the limits the round-trip converter enforces, on already-plain data."""
+    count[0] += 1
+    if count[0] > MAX_VALUES or depth > MAX_DEPTH:
+        raise _RoundTripNeededError
+    if isinstance(node, dict):
+        if not all(isinstance(key, str) for key in node):
+            raise _RoundTripNeededError
+        return {key: _plain(value, depth + 1, count) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value, depth + 1, count) for value in node]
+    if node is None or isinstance(node, str | bool | int | float | dt.date):
+        return node
+    raise _RoundTripNeededError  # sets, ordered maps, binary: what the round-trip path refuses
+
+
+def _round_trip(text: str, name: str) -> LoadedYaml:
+    """Parse with ruamel's round-trip loader, recording positions and refusing what
+    a brief never needs, each with its location."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _LenientDateConstructor
     try:
-        raw = yaml.load(text.removeprefix("\ufeff"))
+        raw = yaml.load(text)
     except MarkedYAMLError as error:
         raise InvalidInputError([_yaml_problem(error, name)]) from None
     except YAMLError as error:
@@ -60,7 +144,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
     converter = _Converter(name)
     data = converter.convert(raw, ())
-    return LoadedYaml(data=data, positions=converter.positions, display_name=name)
+    return LoadedYaml(data, name, positions=converter.positions)
 
 
 def _read_text(path: Path, name: str) -> str:

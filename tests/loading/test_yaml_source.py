@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import InvalidInputError, Problem
+from briefgen.loading import yaml_source
 from briefgen.loading.positions import PositionIndex, format_path
 from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_file, load_yaml_text
 
@@ -117,3 +118,43 @@ def test_alias_bomb_is_refused_quickly() -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     problem = _problem("\n".join(lines) + "\n")
     assert "more than 200,000 values" in problem.message
+
+
+_REPO = Path(__file__).resolve().parents[2]
+_BRIEFS = sorted(
+    [*(_REPO / "inputs").glob("*.yaml"), *(_REPO / "tests" / "fixtures").rglob("*.yaml")]
+)
+
+
+@pytest.mark.parametrize("path", _BRIEFS, ids=lambda path: path.name)
+def test_fast_path_gives_the_same_data_as_the_round_trip_path(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    fast = yaml_source._fast_load(text)
+    try:
+        slow = yaml_source._round_trip(text, path.name).data
+    except InvalidInputError:
+        assert fast is yaml_source._SLOW
+        return
+    assert fast is yaml_source._SLOW or fast == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!str 1\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "a: 1\na: 2\n",
+        "d: 2024-02-30\n",
+        "1: one\n",
+        "a: !!set {x, y}\n",
+        "a: &x [*x]\n",
+    ],
+)
+def test_fast_path_defers_to_the_round_trip_path_when_in_doubt(text: str) -> None:
+    assert yaml_source._fast_load(text) is yaml_source._SLOW
+
+
+def test_positions_of_a_fast_loaded_file_are_computed_on_first_use() -> None:
+    loaded = load_yaml_text("meta:\n  title: x\n", "b.yaml")
+    assert loaded.data == {"meta": {"title": "x"}}
+    assert loaded.positions.values[("meta", "title")] == (2, 10)
