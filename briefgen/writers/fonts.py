@@ -8,8 +8,10 @@ when no theme font can draw a character.
 
 Only TrueType files from the theme are used, so every font is embedded (no
 standard-14 or CID fonts, which are not embedded and differ between viewers).
-Parsed fonts are cached at module level: parsing the CJK fonts costs tens of
-milliseconds, which watch mode should pay once per process, not per build.
+Fonts are loaded lazily and cached at module level: parsing a CJK font costs
+20-50 ms, so a fallback font is parsed only when some character actually
+needs it (an English-only brief never loads the Korean or Chinese fonts), and
+watch mode pays for each font once per process, not once per build.
 """
 
 from __future__ import annotations
@@ -93,6 +95,62 @@ def _font_name(path: Path) -> str:
 
 
 _ChainKey = tuple[Role, bool, bool, str]
+_SegmentKey = tuple[str, Role, bool, bool, str]
+
+
+class _Chain:
+    """An ordered list of font files, each parsed only when a character reaches it.
+
+    ``best`` remembers the answer for every character it has seen, because the
+    same few hundred characters are looked up tens of thousands of times.
+    """
+
+    def __init__(self, paths: tuple[Path, ...]) -> None:
+        self._paths = paths
+        self._faces: list[Face] = []
+        self._best: dict[str, Face | None] = {}
+
+    def first(self) -> Face:
+        """The chain's first face, the one a run starts in."""
+        return self._face(0)
+
+    def best(self, char: str) -> Face | None:
+        """Return the first face that covers ``char``, loading faces only as needed."""
+        try:
+            return self._best[char]
+        except KeyError:
+            pass
+        code = ord(char)
+        found = next(
+            (face for face in map(self._face, range(len(self._paths))) if code in face.cmap),
+            None,
+        )
+        self._best[char] = found
+        return found
+
+    def _face(self, index: int) -> Face:
+        while len(self._faces) <= index:
+            self._faces.append(load_face(self._paths[len(self._faces)]))
+        return self._faces[index]
+
+
+_BOOKS: dict[int, tuple[Theme, FontBook]] = {}
+
+
+def font_book(theme: Theme) -> FontBook:
+    """The FontBook for ``theme``, kept for the process so rebuilds reuse its caches.
+
+    Keyed by identity: themes are immutable and the build caches one object per
+    theme file, so a rebuild with the same theme finds the same book.
+    """
+    with _LOCK:
+        entry = _BOOKS.get(id(theme))
+        if entry is None or entry[0] is not theme:
+            if len(_BOOKS) >= 8:
+                _BOOKS.clear()
+            entry = (theme, FontBook(theme))
+            _BOOKS[id(theme)] = entry
+        return entry[1]
 
 
 class FontBook:
@@ -100,7 +158,8 @@ class FontBook:
 
     def __init__(self, theme: Theme) -> None:
         self._theme = theme
-        self._chains: dict[_ChainKey, tuple[Face, ...]] = {}
+        self._chains: dict[_ChainKey, _Chain] = {}
+        self._segments: dict[_SegmentKey, tuple[Segment, ...]] = {}
 
     def face(self, role: Role, bold: bool = False, italic: bool = False) -> Face:
         """Return the role's own face for a style (what ReportLab styles default to)."""
@@ -109,16 +168,30 @@ class FontBook:
 
     def face_for(self, char: str, role: Role, bold: bool = False) -> Face:
         """Return the first face that can draw ``char`` (for bullets and markers)."""
-        for face in self._chain(role, bold, False, ""):
-            if face.covers(char):
-                return face
-        raise MissingGlyphsError((char,), char)
+        face = self._chain(role, bold, False, "").best(char)
+        if face is None:
+            raise MissingGlyphsError((char,), char)
+        return face
 
     def segments(
         self, text: str, role: Role, *, bold: bool = False, italic: bool = False, lang: str | None
     ) -> list[Segment]:
-        """Split ``text`` into runs of the first face in the chain that covers each character."""
-        chain = self._chain(role, bold, italic, _primary(lang))
+        """Split ``text`` into runs of the first face in the chain that covers each character.
+
+        Results are memoised: headings, labels and table cells repeat, and the
+        PDF writer asks for the same strings again on every rebuild.
+        """
+        key = (text, role, bold, italic, _primary(lang))
+        cached = self._segments.get(key)
+        if cached is None:
+            cached = tuple(self._split(text, self._chain(*key[1:])))
+            if len(self._segments) > 20_000:
+                self._segments.clear()
+            self._segments[key] = cached
+        return list(cached)
+
+    def _split(self, text: str, chain: _Chain) -> list[Segment]:
+        """Split uncached text; raise MissingGlyphsError naming every undrawable character."""
         pieces: list[tuple[Face, str]] = []
         missing: list[str] = []
         for char in _clean(text):
@@ -139,7 +212,7 @@ class FontBook:
         """Return the advance width of ``segments`` at ``size`` points."""
         return sum(float(pdfmetrics.stringWidth(seg.text, seg.font, size)) for seg in segments)
 
-    def _chain(self, role: Role, bold: bool, italic: bool, lang: str) -> tuple[Face, ...]:
+    def _chain(self, role: Role, bold: bool, italic: bool, lang: str) -> _Chain:
         key = (role, bold, italic, lang)
         chain = self._chains.get(key)
         if chain is None:
@@ -147,26 +220,26 @@ class FontBook:
             self._chains[key] = chain
         return chain
 
-    def _make_chain(self, role: Role, bold: bool, italic: bool, lang: str) -> tuple[Face, ...]:
+    def _make_chain(self, role: Role, bold: bool, italic: bool, lang: str) -> _Chain:
         """Language families first, then the role's family, then the theme's fallbacks."""
         fonts = self._theme.fonts
         for_lang = [name for name, fam in fonts.families.items() if lang and lang in fam.langs]
         names = dict.fromkeys([*for_lang, self._role_family(role), *fonts.fallbacks])
         paths = dict.fromkeys(self._theme.family(name).face(bold, italic) for name in names)
-        return tuple(load_face(path) for path in paths)
+        return _Chain(tuple(paths))
 
     def _role_family(self, role: Role) -> str:
         fonts = self._theme.fonts
         return {"body": fonts.body, "heading": fonts.heading, "table": fonts.table}[role]
 
 
-def _pick(chain: tuple[Face, ...], char: str, previous: Face | None) -> Face | None:
+def _pick(chain: _Chain, char: str, previous: Face | None) -> Face | None:
     """Return the face for ``char``; combining marks stay with their base character."""
     if char == "\n":
-        return previous or chain[0]
+        return previous or chain.first()
     if previous is not None and unicodedata.combining(char) and previous.covers(char):
         return previous
-    return next((face for face in chain if face.covers(char)), None)
+    return chain.best(char)
 
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c]")

@@ -73,7 +73,14 @@ from briefgen.document.model import (
     plain_text,
 )
 from briefgen.theme import Theme
-from briefgen.writers.fonts import FontBook, MissingGlyphsError, PdfWriteError, Role, Segment
+from briefgen.writers.fonts import (
+    FontBook,
+    MissingGlyphsError,
+    PdfWriteError,
+    Role,
+    Segment,
+    font_book,
+)
 
 __all__ = ["MissingGlyphsError", "PdfWriteError", "write_pdf"]
 
@@ -101,7 +108,7 @@ def write_pdf(document: Document, theme: Theme) -> bytes:
     a note reference to an anchor the document does not define.  The same
     document and theme always give the same bytes.
     """
-    fonts = FontBook(theme)
+    fonts = font_book(theme)
     decor = _Decor(document.decor, theme, fonts)
     return _build(document, theme, fonts, decor)
 
