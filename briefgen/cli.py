@@ -174,6 +174,11 @@ def new(file: Path, force: bool) -> int:
     show_default=True,
     help="Build this many briefs in parallel processes.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running and rebuild whenever a brief, its template or its theme is saved.",
+)
 def build(
     files: tuple[Path, ...],
     output_format: str,
@@ -181,17 +186,57 @@ def build(
     template: str,
     theme_file: Path | None,
     jobs: int,
+    watch: bool,
 ) -> int:
     """Build PDF and/or DOCX for each brief (OUT/<name>.pdf, OUT/<name>.docx)."""
     from briefgen.build import FORMATS, BuildRequest
 
     formats = FORMATS if output_format == "all" else (output_format,)
     requests = [BuildRequest(file, out_dir, formats, template, theme_file) for file in files]
+    if watch:
+        return _watch(requests)
     results = _run_builds(requests, jobs)
     for lines, ok in results:
         for line in lines:
             click.echo(line, err=not ok)
     return EXIT_OK if all(ok for _, ok in results) else EXIT_INVALID
+
+
+def _watch(requests: list[BuildRequest]) -> int:
+    """Rebuild on every save until Ctrl-C; the process stays warm between builds."""
+    from briefgen.errors import BriefgenError
+    from briefgen.watch import WatchSet, watch_and_rebuild
+
+    for request in requests:
+        if not request.source.is_file():
+            click.echo(f"{request.source}: error: no such file", err=True)
+            return EXIT_INVALID
+
+    def rebuild(request: BuildRequest) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        try:
+            lines, ok = build_and_report(request)
+        except Exception as error:  # a bug must not end the session the user is editing in
+            lines, ok = [f"{request.source}: internal error: {error!r}"], False
+        for line in lines:
+            click.echo(f"[{stamp}] {line}", err=not ok)
+
+    def ready(watch_set: WatchSet) -> None:
+        count = len(watch_set.sources) + len(watch_set.themes)
+        click.echo(
+            f"watching {count} file(s) and {len(watch_set.template_dirs)} template folder(s); "
+            "press Ctrl-C to stop"
+        )
+
+    try:
+        watch_and_rebuild(requests, rebuild, ready=ready)
+    except KeyboardInterrupt:  # Ctrl-C during a build, before the watcher handles it itself
+        pass
+    except BriefgenError as error:
+        click.echo(f"error: {error}", err=True)
+        return EXIT_INVALID
+    click.echo("stopped watching")
+    return EXIT_OK
 
 
 def _run_builds(requests: list[BuildRequest], jobs: int) -> list[tuple[list[str], bool]]:
