@@ -815,17 +815,37 @@ def _set_core_properties(word: WordDocument, info: DocumentInfo) -> None:
     """Metadata from the document, replacing the template's "python-docx" author and note."""
     properties = word.core_properties
     stamp = _utc(info.created)
-    properties.title = ox.clean_text(info.title)
-    properties.author = ox.clean_text(info.author)
-    properties.last_modified_by = ox.clean_text(info.author)
-    properties.subject = ox.clean_text(info.subject)
-    properties.keywords = ox.clean_text("; ".join(info.keywords))
-    properties.language = ox.clean_text(info.language)
+    properties.title = _core_text(info.title)
+    properties.author = _core_text(info.author)
+    properties.last_modified_by = _core_text(info.author)
+    properties.subject = _core_text(info.subject)
+    properties.keywords = _keywords(info.keywords)
+    properties.language = _core_text(info.language)
     properties.created = stamp
     properties.modified = stamp
     properties.revision = 1
     properties.comments = ""
     properties.category = ""
+
+
+_CORE_LIMIT = 255
+"""python-docx refuses core properties longer than this (Word's own limit)."""
+
+
+def _core_text(text: str) -> str:
+    """A core property value, shortened with an ellipsis to the 255-character limit."""
+    text = ox.clean_text(text)
+    return text if len(text) <= _CORE_LIMIT else text[: _CORE_LIMIT - 1].rstrip() + "\u2026"
+
+
+def _keywords(keywords: Sequence[str]) -> str:
+    """Unique keywords joined by "; ", keeping only whole keywords that fit the limit."""
+    kept: list[str] = []
+    for keyword in dict.fromkeys(ox.clean_text(k) for k in keywords):
+        if len("; ".join([*kept, keyword])) > _CORE_LIMIT:
+            break
+        kept.append(keyword)
+    return "; ".join(kept)
 
 
 def _language(document: Document) -> str:

@@ -398,6 +398,19 @@ def test_core_properties_come_from_document_info(word: Any) -> None:
     assert props.subject == info.subject
     assert props.keywords == "Korea; Japan; trilateral"
     assert props.language == info.language
+
+
+def test_long_metadata_is_shortened_to_words_limit_not_refused(theme: Theme) -> None:
+    """Word and python-docx cap core properties at 255 characters; a brief with many
+    participants (one keyword each) or a long title must still build."""
+    names = tuple(f"Participant Number {n}" for n in range(60))
+    info = DocumentInfo(title="T" * 400, keywords=(*names, *names))
+    document = dataclasses.replace(sample_document(), info=info)
+    props = docx.Document(io.BytesIO(write_docx(document, theme))).core_properties
+    assert len(props.title) == 255 and props.title.endswith("\u2026")
+    kept = props.keywords.split("; ")
+    assert len(props.keywords) <= 255
+    assert kept == list(names[: len(kept)])
     assert props.created == info.created
     assert props.modified == info.created
     assert props.comments == ""
