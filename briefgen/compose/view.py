@@ -115,9 +115,23 @@ def heat_grid(brief: Brief) -> list[list[dict[str, str]]]:
                 for risk in brief.risks
                 if (risk.impact, risk.likelihood) == (impact, likelihood)
             ]
-            row.append({"tone": risk_tone(impact * likelihood), "labels": "|".join(inside)})
+            row.append(
+                {"tone": risk_tone(impact * likelihood), "labels": "|".join(_fit_cell(inside))}
+            )
         grid.append(row)
     return grid
+
+
+HEAT_CELL_LABELS = 6
+"""Labels one heat-map square can show before the rest are counted ("+12")."""
+
+
+def _fit_cell(labels: list[str]) -> list[str]:
+    """Keep a square readable and its row on one page however many risks share it."""
+    if len(labels) <= HEAT_CELL_LABELS:
+        return labels
+    shown = HEAT_CELL_LABELS - 1
+    return [*labels[:shown], f"+{len(labels) - shown}"]
 
 
 def marking_line(banner: str, caveats: Iterable[str]) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import LayoutError
 
 from briefgen.document.model import (
     Align,
@@ -143,8 +145,23 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     story = _Story(theme, fonts, state, doc.width).flowables(document.blocks)
-    doc.build(story, canvasmaker=_canvas_maker(document.info.created, state, decor))
+    try:
+        doc.build(story, canvasmaker=_canvas_maker(document.info.created, state, decor))
+    except LayoutError as error:
+        raise PdfWriteError(
+            f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
+            "shorten the text of that table cell or item"
+        ) from None
     return buffer.getvalue()
+
+
+def _layout_detail(error: LayoutError) -> str:
+    """ReportLab's message without object addresses: which kind of block, on which page."""
+    message = str(error)
+    kind = re.search(r"<(\w+)", message)
+    page = re.search(r"on page (\d+)", message)
+    name = kind.group(1).lstrip("_") if kind else "block"
+    return f"{name} on page {page.group(1)}" if page else name
 
 
 def _on_page(state: _Pass, decor: _Decor) -> Callable[[Any, Any], None]:

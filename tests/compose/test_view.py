@@ -77,6 +77,17 @@ def test_heat_grid_places_each_risk_by_impact_and_likelihood() -> None:
     assert sum(1 for row in grid for cell in row if cell["labels"]) == 2
 
 
+def test_a_crowded_heat_map_square_counts_what_it_cannot_show() -> None:
+    risks = "".join(f"  - {{id: r{n}, title: R, likelihood: 3, impact: 3}}\n" for n in range(40))
+    brief = load_brief_text(
+        "schema_version: 1\nmeta: {title: T, date: 2024-10-15}\nsummary: [{text: x}]\n"
+        "risks:\n" + risks,
+        "brief.yaml",
+    )
+    labels = view.heat_grid(brief)[2][2]["labels"].split("|")
+    assert labels == ["R1", "R2", "R3", "R4", "R5", "+35"]
+
+
 def test_cite_gives_markers_then_quotes_attributed_to_their_note() -> None:
     from briefgen.models.brief import SourceRef
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pikepdf
@@ -17,14 +19,19 @@ import pytest
 
 from briefgen.document.model import (
     Block,
+    Cell,
+    Column,
     Document,
     DocumentInfo,
     Heading,
+    HeatCell,
+    HeatMap,
     Note,
     NoteRef,
     Notes,
     PageDecor,
     Paragraph,
+    Table,
     Text,
 )
 from briefgen.errors import BriefgenError
@@ -358,6 +365,38 @@ def test_note_ref_to_unknown_anchor_raises(theme: Theme) -> None:
     )
     with pytest.raises(PdfWriteError, match="note-9"):
         write_pdf(document, theme)
+
+
+def test_a_table_row_taller_than_a_page_splits_and_keeps_all_its_text(theme: Theme) -> None:
+    huge = Cell(((Text("word " * 6000),),))
+    table = Table(columns=(Column(),), header=(Cell(((Text("Head"),),)),), rows=((huge,),))
+    reader = pypdf.PdfReader(io.BytesIO(write_pdf(_small_document(table), theme)))
+    assert len(reader.pages) > 1
+    assert sum(page.extract_text().count("word") for page in reader.pages) == 6000
+
+
+def test_a_block_larger_than_a_page_is_a_clear_error_not_a_traceback(theme: Theme) -> None:
+    crowded = HeatCell("high", tuple(f"R{n}" for n in range(2000)))
+    heat_map = HeatMap(((crowded,),), ("5",), ("1",), "Likelihood", "Impact")
+    with pytest.raises(PdfWriteError, match="larger than a page"):
+        write_pdf(_small_document(heat_map), theme)
+
+
+def test_fonts_are_parsed_only_when_a_character_needs_them() -> None:
+    """An English-only document must not pay for parsing the CJK fallback fonts."""
+    script = (
+        "from briefgen.build import theme\n"
+        "from briefgen.document.model import *\n"
+        "from briefgen.writers import fonts, pdf\n"
+        "doc = Document(DocumentInfo(title='T'), PageDecor(), "
+        "(Paragraph((Text('Plain English text.'),)),))\n"
+        "pdf.write_pdf(doc, theme(None))\n"
+        "print(' '.join(sorted(path.name for path in fonts._FACES)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded and all(name.startswith("Noto") for name in loaded), loaded
 
 
 @pytest.mark.parametrize(
