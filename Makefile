@@ -12,7 +12,7 @@ SAMPLE := inputs/seoul-trilateral-2024-10-16.yaml
 SYSTEM_TOOLS    := soffice pdftoppm pdftotext qpdf
 SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf
 
-.PHONY: brief test lint typecheck unit schema system-tools clean
+.PHONY: brief test lint typecheck unit schema bench system-tools clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen build $(SAMPLE) -o out
@@ -28,6 +28,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP) system-tools
 	$(BIN)/pytest
+
+# Time cold and warm builds beside the import floor and peers (see bench/README.md).
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
 
 # Regenerate schemas/brief.schema.json from the models (a test fails when it is stale).
 schema: $(STAMP)
