@@ -14,9 +14,11 @@ decides *what* to build. The output is byte-identical for the same input.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -237,6 +239,30 @@ def _furniture_looks(theme: Theme) -> dict[str, _Look]:
     }
 
 
+_STYLES_CACHE: dict[tuple[int, int], tuple[Theme, list[Any]]] = {}
+_STYLES_LOCK = threading.Lock()
+
+
+def _install_styles(word: WordDocument, theme: Theme, text_width: Length) -> None:
+    """Give ``word`` the theme's styles, defined once per theme and copied after that.
+
+    Defining them through python-docx costs about 20 ms (it searches the
+    styles by name for every change); a rebuild in watch mode copies the
+    finished elements instead.  Keyed by theme identity: themes are immutable.
+    """
+    key = (id(theme), int(text_width))
+    root = word.styles.element
+    with _STYLES_LOCK:
+        cached = _STYLES_CACHE.get(key)
+        if cached is None or cached[0] is not theme:
+            _define_styles(word, theme, text_width)
+            if len(_STYLES_CACHE) >= 8:
+                _STYLES_CACHE.clear()
+            _STYLES_CACHE[key] = (theme, [copy.deepcopy(child) for child in root])
+            return
+    root[:] = [copy.deepcopy(child) for child in cached[1]]
+
+
 def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None:
     """Create our styles and restyle the built-in ones from the theme."""
     styles = word.styles
@@ -329,6 +355,14 @@ def _define_table_style(word: WordDocument, theme: Theme) -> None:
 # --- the writer -----------------------------------------------------------------------------
 
 
+_STYLE_TYPE_NAMES = {
+    WD_STYLE_TYPE.PARAGRAPH: "paragraph",
+    WD_STYLE_TYPE.CHARACTER: "character",
+    WD_STYLE_TYPE.TABLE: "table",
+    WD_STYLE_TYPE.LIST: "numbering",
+}
+
+
 class _Writer:
     """Appends blocks to one python-docx document; holds per-document counters."""
 
@@ -346,7 +380,7 @@ class _Writer:
 
     def prepare(self, document: Document) -> None:
         """Set up styles, page, header, footer and metadata before any block."""
-        _define_styles(self.word, self.theme, self.text_width)
+        _install_styles(self.word, self.theme, self.text_width)
         ox.set_lang(ox.default_run_properties(self.word.styles.element), latin=_language(document))
         self._page_setup()
         self._decorate(document.decor)
@@ -370,11 +404,20 @@ class _Writer:
         """
         key = (name, kind)
         if key not in self._style_ids:
-            style = self.word.styles[name]
-            default = self.word.styles.default(kind)
-            is_default = default is not None and default.style_id == style.style_id
-            self._style_ids[key] = None if is_default else style.style_id
+            style_id = self.word.styles[name].style_id
+            self._style_ids[key] = None if style_id == self._default_style_id(kind) else style_id
         return self._style_ids[key]
+
+    def _default_style_id(self, kind: WD_STYLE_TYPE) -> str | None:
+        """The id of the default style of a kind, found with one XPath query.
+
+        python-docx's ``styles.default()`` converts every style's type on each
+        call, which cost more than the lookups it guards.
+        """
+        found = self.word.styles.element.xpath(
+            f'w:style[@w:type="{_STYLE_TYPE_NAMES[kind]}" and @w:default="1"]/@w:styleId'
+        )
+        return str(found[0]) if found else None
 
     def _styled(self, paragraph: WordParagraph, style: str) -> WordParagraph:
         """Give ``paragraph`` the paragraph style named ``style``."""
