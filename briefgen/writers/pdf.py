@@ -372,13 +372,41 @@ _SPECS: dict[str, _Spec] = {
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
+_ParsedParagraph = tuple[Any, list[Any], Any]
+"""What ReportLab's paragraph parser returns: the style, the fragments, the bullet text."""
+
+
 class _Styles:
-    """Every paragraph style the writer uses, built from the theme on first use."""
+    """Every paragraph style the writer uses, built from the theme on first use.
+
+    It also remembers ReportLab's parse of each paragraph's markup: parsing is
+    a quarter of the PDF writer's time, and a rebuild in watch mode sees
+    almost every paragraph again unchanged.  One instance lives per theme.
+    """
 
     def __init__(self, theme: Theme, fonts: FontBook) -> None:
         self._theme = theme
         self._fonts = fonts
         self._cache: dict[str, _Style] = {}
+        self._parsed: dict[tuple[str, str], _ParsedParagraph] = {}
+
+    def paragraph(self, markup: str, style: _Style) -> Any:
+        """A ReportLab paragraph of ``markup`` in ``style``, parsed once per process.
+
+        Each paragraph gets its own copies of the fragments, since layout may
+        annotate them.
+        """
+        key = (markup, style.para.name)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            parsed = _parse_paragraph(markup, style.para)
+            if len(self._parsed) > 50_000:
+                self._parsed.clear()
+            self._parsed[key] = parsed
+        para_style, frags, bullet = parsed
+        return RLParagraph(
+            markup, para_style, bulletText=bullet, frags=[frag.clone() for frag in frags]
+        )
 
     def __getitem__(self, name: str) -> _Style:
         """Return a style of :data:`_SPECS` by name (paragraph styles use the model's names)."""
@@ -419,6 +447,26 @@ class _Styles:
             splitLongWords=1,
         )
         return _Style(para, spec.role, spec.bold, spec.italic)
+
+
+def _parse_paragraph(markup: str, style: RLStyle) -> _ParsedParagraph:
+    """Parse markup the way ``Paragraph`` does when given no fragments."""
+    parsed = RLParagraph(markup, style)
+    return parsed.style, parsed.frags, parsed.bulletText
+
+
+_STYLES: dict[int, tuple[Theme, _Styles]] = {}
+
+
+def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
+    """The process's ``_Styles`` for ``theme`` (by identity; themes are immutable)."""
+    entry = _STYLES.get(id(theme))
+    if entry is None or entry[0] is not theme:
+        if len(_STYLES) >= 8:
+            _STYLES.clear()
+        entry = (theme, _Styles(theme, fonts))
+        _STYLES[id(theme)] = entry
+    return entry[1]
 
 
 # --- inline markup ------------------------------------------------------------------------
@@ -497,7 +545,7 @@ class _Story:
         self._fonts = fonts
         self._state = state
         self._width = width
-        self._styles = _Styles(theme, fonts)
+        self._styles = _styles_for(theme, fonts)
 
     def flowables(self, blocks: Sequence[Block]) -> list[Any]:
         """Return the flowables of all blocks in reading order."""
@@ -529,7 +577,9 @@ class _Story:
     def _para(
         self, content: Content, style: _Style, *, prefix: str = "", bold: bool = False
     ) -> Any:
-        return RLParagraph(prefix + self._markup.content(content, style, bold=bold), style.para)
+        return self._styles.paragraph(
+            prefix + self._markup.content(content, style, bold=bold), style
+        )
 
     def _heading(self, block: Heading) -> Any:
         """A heading carries its named destination and, once drawn, its outline entry."""
@@ -636,7 +686,7 @@ class _Story:
         label_style, value_style = self._styles["label"], self._styles["value"]
         labels = [self._markup.text(label, label_style.role, bold=True) for label, _ in block.items]
         rows = [
-            [RLParagraph(label, label_style.para), self._para(value, value_style)]
+            [self._styles.paragraph(label, label_style), self._para(value, value_style)]
             for label, (_, value) in zip(labels, block.items, strict=True)
         ]
         label_w = self._label_width([label for label, _ in block.items], label_style)
@@ -666,8 +716,8 @@ class _Story:
         """A tinted box with an accent bar; the default accent tone uses ``callout_bg``."""
         c = self._theme.colors
         fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
-        title = RLParagraph(
-            self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"].para
+        title = self._styles.paragraph(
+            self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
         )
         body = [self._paragraph(paragraph) for paragraph in block.paragraphs]
         return RLTable(
@@ -729,7 +779,7 @@ class _Story:
         return _cell_commands(self._fonts.face("table").name, x, y)
 
     def _text_para(self, text: str, style: _Style) -> Any:
-        return RLParagraph(self._markup.text(text, style.role, bold=style.bold), style.para)
+        return self._styles.paragraph(self._markup.text(text, style.role, bold=style.bold), style)
 
 
 def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:
