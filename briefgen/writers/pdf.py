@@ -404,7 +404,7 @@ class _Styles:
                 self._parsed.clear()
             self._parsed[key] = parsed
         para_style, frags, bullet = parsed
-        return RLParagraph(
+        return _Paragraph(
             markup, para_style, bulletText=bullet, frags=[frag.clone() for frag in frags]
         )
 
@@ -453,6 +453,26 @@ def _parse_paragraph(markup: str, style: RLStyle) -> _ParsedParagraph:
     """Parse markup the way ``Paragraph`` does when given no fragments."""
     parsed = RLParagraph(markup, style)
     return parsed.style, parsed.frags, parsed.bulletText
+
+
+class _Paragraph(RLParagraph):  # type: ignore[misc]
+    """A paragraph that remembers its line breaking for the width it was last given.
+
+    Platypus wraps most paragraphs several times at the same width (to measure
+    table cells, keep-together groups and then the frame), and the result
+    depends on the width alone; breaking lines was the writer's largest cost.
+    """
+
+    _wrapped: tuple[float, tuple[float, float], Any] | None = None
+    """(width, size, line breaks) of the last wrap; stale once ``split`` drops the breaks."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        last = self._wrapped
+        if last is not None and last[0] == availWidth and getattr(self, "blPara", None) is last[2]:
+            return last[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size, getattr(self, "blPara", None))
+        return size
 
 
 _STYLES: dict[int, tuple[Theme, _Styles]] = {}
