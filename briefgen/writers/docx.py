@@ -421,7 +421,7 @@ class _Writer:
 
     def _styled(self, paragraph: WordParagraph, style: str) -> WordParagraph:
         """Give ``paragraph`` the paragraph style named ``style``."""
-        paragraph._p.style = self._style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        ox.set_paragraph_style(paragraph._p, self._style_id(style, WD_STYLE_TYPE.PARAGRAPH))
         return paragraph
 
     def _new_paragraph(self, style: str, container: Any = None) -> WordParagraph:
@@ -778,7 +778,7 @@ class _Writer:
 
     def _add_text(self, paragraph: WordParagraph, text: Text, *, bold: bool = False) -> Run:
         """Append one run; tabs and newlines become Word tabs and line breaks."""
-        run = paragraph.add_run(ox.clean_text(text.text))
+        run = Run(ox.append_run(paragraph._p, ox.clean_text(text.text)), paragraph)
         if text.bold or bold:
             run.bold = True
         if text.italic:

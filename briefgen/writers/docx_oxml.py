@@ -109,6 +109,50 @@ def _get_or_put(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
     return cast(Element, found) if found is not None else _put(parent, make(tag), order)
 
 
+# --- paragraphs and runs -------------------------------------------------------------------
+# python-docx builds these through generic schema machinery (a search of the
+# successor tags for every insert, a state machine per character of run text);
+# these do the same for the two commonest cases directly, about five times faster.
+
+_RUN_PIECES = re.compile(r"(\t|\r|\n)")
+
+
+def set_paragraph_style(paragraph: Element, style_id: str | None) -> None:
+    """Set ``w:pStyle``, which is the first child of ``w:pPr``, the paragraph's first child."""
+    properties = paragraph.find(qn("w:pPr"))
+    if properties is None:
+        if style_id is None:
+            return
+        properties = make("w:pPr")
+        paragraph.insert(0, properties)
+    for old in properties.findall(qn("w:pStyle")):
+        properties.remove(old)
+    if style_id is not None:
+        properties.insert(0, make("w:pStyle", {"w:val": style_id}))
+
+
+def append_run(paragraph: Element, text: str) -> Element:
+    """Append a ``w:r`` holding ``text`` as python-docx's ``add_run`` does.
+
+    Tabs become ``w:tab`` and line breaks ``w:br``; a ``w:t`` whose text has
+    space at either end is marked ``xml:space="preserve"``.
+    """
+    run = make("w:r")
+    for piece in _RUN_PIECES.split(text):
+        if piece == "\t":
+            run.append(make("w:tab"))
+        elif piece in ("\r", "\n"):
+            run.append(make("w:br"))
+        elif piece:
+            element = make("w:t")
+            element.text = piece
+            if len(piece.strip()) < len(piece):
+                element.set(qn("xml:space"), "preserve")
+            run.append(element)
+    paragraph.append(run)
+    return run
+
+
 # --- styles and fonts -----------------------------------------------------------------------
 
 

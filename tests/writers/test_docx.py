@@ -529,3 +529,31 @@ def test_libreoffice_converts_to_pdf_with_headings_and_page_numbers(
     for expected in (*HEADINGS, "Page 1 of", "UNCLASSIFIED", "TLP:AMBER", "김홍균"):
         assert expected in text
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+
+
+# --- direct XML helpers ---------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \t\n\r\u00a0\u3000한"), max_size=12))
+def test_append_run_writes_what_python_docx_add_run_writes(text: str) -> None:
+    from briefgen.writers.docx_oxml import append_run
+
+    ours, theirs = docx.Document().add_paragraph(), docx.Document().add_paragraph()
+    append_run(ours._p, text)
+    theirs.add_run(text)
+    assert ours._p.xml == theirs._p.xml
+
+
+def test_set_paragraph_style_replaces_and_removes_the_style() -> None:
+    from briefgen.writers.docx_oxml import set_paragraph_style
+
+    element: Any = docx.Document().add_paragraph()._p
+    set_paragraph_style(element, None)
+    assert element.pPr is None
+    set_paragraph_style(element, "Heading1")
+    set_paragraph_style(element, "Heading2")
+    assert element.pPr.style == "Heading2"
+    assert len(element.pPr.findall(f"{W}pStyle")) == 1
+    set_paragraph_style(element, None)
+    assert element.pPr.style is None
