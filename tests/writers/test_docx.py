@@ -553,7 +553,8 @@ def test_set_paragraph_style_replaces_and_removes_the_style() -> None:
     assert element.pPr is None
     set_paragraph_style(element, "Heading1")
     set_paragraph_style(element, "Heading2")
-    assert element.pPr.style == "Heading2"
-    assert len(element.pPr.findall(f"{W}pStyle")) == 1
+    properties: Any = element.pPr
+    assert properties.style == "Heading2"
+    assert len(properties.findall(f"{W}pStyle")) == 1
     set_paragraph_style(element, None)
-    assert element.pPr.style is None
+    assert properties.style is None
