@@ -579,11 +579,13 @@ class _Writer:
         ox.mark_header_row(rows[0]._tr)
         ox.forbid_row_split(rows[0]._tr)
         header_fill = _hex(self.theme.colors.table_header_bg)
-        self._fill_row(rows[0].cells, block.header, aligns, TABLE_HEADER, lambda _: header_fill)
+        self._fill_row(_cells(rows[0]), block.header, aligns, TABLE_HEADER, lambda _: header_fill)
         for index, (row, cells) in enumerate(zip(rows[1:], block.rows, strict=False)):
             ox.forbid_row_split(row._tr)
             stripe = _hex(self.theme.colors.table_stripe_bg) if index % 2 else None
-            self._fill_row(row.cells, cells, aligns, TABLE_TEXT, partial(self._fill, stripe=stripe))
+            self._fill_row(
+                _cells(row), cells, aligns, TABLE_TEXT, partial(self._fill, stripe=stripe)
+            )
         self._spacer()
 
     def _fill(self, cell: Cell, stripe: str | None) -> str | None:
@@ -629,11 +631,10 @@ class _Writer:
         table: WordTable = self.word.add_table(rows=rows, cols=len(widths), style=style)
         table.autofit = False
         ox.set_table_width(table._tbl, sum(widths))
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Twips(width)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Twips(width)
+        ox.set_grid_widths(table._tbl, widths)
+        for row in table._tbl.tr_lst:
+            for cell, width in zip(row.tc_lst, widths, strict=True):
+                ox.set_cell_width(cell, width)
         return table
 
     def _definitions(self, block: DefinitionList) -> None:
@@ -645,7 +646,7 @@ class _Writer:
         muted = _rgb(self.theme.colors.muted)
         for row, (label, value) in zip(table.rows, block.items, strict=True):
             ox.forbid_row_split(row._tr)
-            label_cell, value_cell = row.cells
+            label_cell, value_cell = _cells(row)
             (label_paragraph,) = self._fill_cell(label_cell, ((Text(label),),), "left", DEFINITION)
             for run in label_paragraph.runs:
                 run.bold = True
@@ -662,7 +663,7 @@ class _Writer:
         ox.set_table_indent(table._tbl, margins["left"])
         row = table.rows[0]
         ox.forbid_row_split(row._tr)
-        cell = row.cells[0]
+        cell = _cells(row)[0]
         ox.shade_cell(cell._tc, self._callout_fill(block))
         ox.set_cell_borders(cell._tc, {"left": ("single", 24, _hex(self.theme.colors.accent))})
         title = cell.paragraphs[0]
@@ -717,7 +718,7 @@ class _Writer:
         ox.forbid_row_split(row._tr)
         row.height = Mm(12)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        targets = row.cells
+        targets = _cells(row)
         self._heat_cell(targets[0], label, "right")
         for target, (tone, text) in zip(targets[1:], cells, strict=False):
             self._heat_cell(target, text, "center")
@@ -727,7 +728,7 @@ class _Writer:
 
     def _heat_column_labels(self, row: _Row, labels: Sequence[str]) -> None:
         ox.forbid_row_split(row._tr)
-        targets = row.cells
+        targets = _cells(row)
         for target, label in zip(targets[1:], labels, strict=False):
             self._heat_cell(target, label, "center", keep_next=False)
 
@@ -815,6 +816,15 @@ class _Writer:
     def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
         self._bookmark_ids += 1
         ox.add_bookmark(paragraph._p, self._bookmark_ids, self._bookmark_names.get(anchor))
+
+
+def _cells(row: _Row) -> list[_Cell]:
+    """The cells of a row without merged cells.
+
+    python-docx's ``row.cells`` rebuilds the whole table's cell grid on every
+    call, which made filling a table quadratic in its number of rows.
+    """
+    return [_Cell(cell, row.table) for cell in row._tr.tc_lst]
 
 
 class _BookmarkNames:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Twips
 
 Element = BaseOxmlElement
 """Every XML node handled here; python-docx's lxml element base class."""
@@ -353,6 +354,19 @@ def set_table_width(table: Element, twips: int) -> None:
     """Fix a table's preferred width so Word does not autofit it to its content."""
     tbl_pr = _get_or_put(table, "w:tblPr", ("w:tblPr", "w:tblGrid", "w:tr"))
     _put(tbl_pr, make("w:tblW", {"w:w": str(twips), "w:type": "dxa"}), _TBLPR_ORDER)
+
+
+def set_grid_widths(table: Element, widths_twips: Sequence[int]) -> None:
+    """Set the ``w:gridCol`` widths LibreOffice lays a fixed table out by."""
+    columns = table.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")
+    for column, width in zip(columns, widths_twips, strict=True):
+        column.set(qn("w:w"), str(width))
+
+
+def set_cell_width(cell: Element, twips: int) -> None:
+    """Set a cell's ``w:tcW`` (the width Word reads), as python-docx's ``cell.width`` does."""
+    properties = cell.get_or_add_tcPr()
+    properties.width = Twips(twips)
 
 
 def set_table_borders(table: Element, borders: Mapping[str, BorderSpec]) -> None:
