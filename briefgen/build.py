@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from briefgen import format_worker
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
@@ -34,6 +35,9 @@ class BuildRequest:
     template: str = DEFAULT_TEMPLATE
     theme: Path | None = None
     """A theme file; None means the built-in default theme."""
+    parallel: bool = True
+    """Render the second format in a helper process while this one renders the first
+    (see :mod:`briefgen.format_worker`); off when ``-j`` already runs builds in parallel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +68,9 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     brief = load_brief(request.source)
     options = ComposeOptions(template=request.template, created=source_date_epoch())
     document = compose(brief, options)
+    theme(request.theme)  # a broken theme file is reported here, before any rendering
     try:
-        rendered = [
-            (fmt, *_timed(render_format, fmt, document, theme(request.theme)))
-            for fmt in request.formats
-        ]
+        rendered = _render_all(request, document)
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error)]) from None
     return [
@@ -89,6 +91,37 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
     return built
 
 
+def _render_all(request: BuildRequest, document: Document) -> list[tuple[str, bytes, float]]:
+    """Render every format, the second and later ones in the helper process when there is one.
+
+    The helper's result is always collected, even when the first format fails,
+    so the next build does not read a stale answer; if the helper fails, those
+    formats are rendered here instead.
+    """
+    first, *others = request.formats
+    worker = None
+    if request.parallel and others:
+        worker = format_worker.shared_worker(_render_with_theme_file)
+    pending = (
+        worker.submit(tuple(others), document, request.theme, _theme_generation)
+        if worker is not None
+        else (lambda: None)
+    )
+    try:
+        rendered = [(first, *_timed(render_format, first, document, theme(request.theme)))]
+    finally:
+        from_helper = pending()
+    if from_helper is None:
+        from_helper = [
+            (fmt, *_timed(render_format, fmt, document, theme(request.theme))) for fmt in others
+        ]
+    return rendered + from_helper
+
+
+def _render_with_theme_file(fmt: str, document: Document, theme_file: Path | None) -> bytes:
+    return render_format(fmt, document, theme(theme_file))
+
+
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
     """Render ``document`` in one format; writers are imported only when needed."""
     if fmt == "pdf":
@@ -106,6 +139,17 @@ def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
 def theme(path: Path | None = None) -> Theme:
     """The theme file at ``path`` (or the default), loaded once per process."""
     return default_theme() if path is None else load_theme(path.resolve())
+
+
+_theme_generation = 0
+"""Bumped by :func:`reload_themes` so the format helper drops its cached themes too."""
+
+
+def reload_themes() -> None:
+    """Forget loaded themes (watch mode calls this when a theme file changes)."""
+    global _theme_generation
+    theme.cache_clear()
+    _theme_generation += 1
 
 
 def source_date_epoch() -> dt.datetime | None:

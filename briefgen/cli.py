@@ -192,7 +192,12 @@ def build(
     from briefgen.build import FORMATS, BuildRequest
 
     formats = FORMATS if output_format == "all" else (output_format,)
-    requests = [BuildRequest(file, out_dir, formats, template, theme_file) for file in files]
+    # With -j the builds already run side by side; no format helper per build then.
+    parallel_formats = jobs == 1 or len(files) == 1
+    requests = [
+        BuildRequest(file, out_dir, formats, template, theme_file, parallel_formats)
+        for file in files
+    ]
     if watch:
         return _watch(requests)
     results = _run_builds(requests, jobs)

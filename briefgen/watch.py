@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.build import BuildRequest, theme
+from briefgen.build import BuildRequest, reload_themes
 from briefgen.compose.render import template_search_path
 
 Rebuild = Callable[[BuildRequest], None]
@@ -110,6 +110,6 @@ def watch_and_rebuild(
     ):
         changed = [Path(path) for _, path in changes]
         if any(path.resolve() in watch_set.themes for path in changed):
-            theme.cache_clear()
+            reload_themes()
         for request in watch_set.affected(changed, requests):
             rebuild(request)

@@ -8,6 +8,7 @@ rewrite them on purpose, then review the diff before committing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,16 @@ def check_reference(path: Path, actual: str) -> None:
 def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide SOURCE_DATE_EPOCH themselves; the caller's environment must not leak in."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_format_helper() -> Iterator[None]:
+    """Each test forks its own format helper (if any), after its own monkeypatches.
+
+    A helper forked by an earlier test would keep that test's state and ignore
+    this test's patches; stopping it afterwards also leaves no child behind.
+    """
+    yield
+    from briefgen import format_worker
+
+    format_worker.shutdown()
