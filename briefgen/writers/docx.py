@@ -14,7 +14,6 @@ decides *what* to build. The output is byte-identical for the same input.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -31,11 +30,14 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml.parser import parse_xml
 from docx.shared import Inches, Length, Mm, Pt, RGBColor, Twips
 from docx.table import Table as WordTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
+from lxml import etree
 
 from briefgen.document.model import (
     Align,
@@ -133,9 +135,7 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     for block in document.blocks:
         writer.block(block)
     writer.finish()
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return _reproducible_zip(buffer.getvalue(), _utc(document.info.created))
+    return _reproducible_zip(_package_members(word), _utc(document.info.created))
 
 
 # --- fonts for East Asian text --------------------------------------------------------------
@@ -239,28 +239,42 @@ def _furniture_looks(theme: Theme) -> dict[str, _Look]:
     }
 
 
-_STYLES_CACHE: dict[tuple[int, int], tuple[Theme, list[Any]]] = {}
+@dataclass(slots=True)
+class _ThemeStyles:
+    """A theme's finished styles part, and the style ids looked up in it so far."""
+
+    theme: Theme
+    xml: bytes
+    ids: dict[tuple[str, WD_STYLE_TYPE], str | None]
+
+
+_STYLES_CACHE: dict[tuple[int, int], _ThemeStyles] = {}
 _STYLES_LOCK = threading.Lock()
 
 
-def _install_styles(word: WordDocument, theme: Theme, text_width: Length) -> None:
+def _install_styles(word: WordDocument, theme: Theme, text_width: Length) -> _ThemeStyles:
     """Give ``word`` the theme's styles, defined once per theme and copied after that.
 
     Defining them through python-docx costs about 20 ms (it searches the
-    styles by name for every change); a rebuild in watch mode copies the
-    finished elements instead.  Keyed by theme identity: themes are immutable.
+    styles by name for every change); a rebuild in watch mode parses the
+    finished part instead, and reuses the style ids already looked up in it.
+    Keyed by theme identity: themes are immutable.
     """
     key = (id(theme), int(text_width))
     root = word.styles.element
     with _STYLES_LOCK:
         cached = _STYLES_CACHE.get(key)
-        if cached is None or cached[0] is not theme:
+        if cached is None or cached.theme is not theme:
             _define_styles(word, theme, text_width)
             if len(_STYLES_CACHE) >= 8:
                 _STYLES_CACHE.clear()
-            _STYLES_CACHE[key] = (theme, [copy.deepcopy(child) for child in root])
-            return
-    root[:] = [copy.deepcopy(child) for child in cached[1]]
+            cached = _ThemeStyles(theme, etree.tostring(root), {})
+            _STYLES_CACHE[key] = cached
+            return cached
+    # Swap in a freshly parsed part element: moving the 180 style elements
+    # into the old element one by one costs more than the parse itself.
+    word.part._styles_part._element = parse_xml(cached.xml)
+    return cached
 
 
 def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None:
@@ -380,7 +394,7 @@ class _Writer:
 
     def prepare(self, document: Document) -> None:
         """Set up styles, page, header, footer and metadata before any block."""
-        _install_styles(self.word, self.theme, self.text_width)
+        self._style_ids = _install_styles(self.word, self.theme, self.text_width).ids
         ox.set_lang(ox.default_run_properties(self.word.styles.element), latin=_language(document))
         self._page_setup()
         self._decorate(document.decor)
@@ -621,7 +635,7 @@ class _Writer:
         for index, content in enumerate(paragraphs or ((),)):
             paragraph = target.paragraphs[0] if index == 0 else target.add_paragraph()
             self._styled(paragraph, style)
-            paragraph.alignment = _ALIGNMENT[align]
+            ox.set_alignment(paragraph._p, align)
             self._add_content(paragraph, content, bold=bold)
             written.append(paragraph)
         return written
@@ -742,7 +756,7 @@ class _Writer:
 
     def _heat_axis(self, title: str, align: Align, *, keep_next: bool) -> WordParagraph:
         paragraph = self._new_paragraph(HEAT_AXIS)
-        paragraph.alignment = _ALIGNMENT[align]
+        ox.set_alignment(paragraph._p, align)
         if keep_next:
             paragraph.paragraph_format.keep_with_next = True
         self._add_text(paragraph, Text(title))
@@ -779,11 +793,10 @@ class _Writer:
 
     def _add_text(self, paragraph: WordParagraph, text: Text, *, bold: bool = False) -> Run:
         """Append one run; tabs and newlines become Word tabs and line breaks."""
-        run = Run(ox.append_run(paragraph._p, ox.clean_text(text.text)), paragraph)
-        if text.bold or bold:
-            run.bold = True
-        if text.italic:
-            run.italic = True
+        element = ox.append_run(
+            paragraph._p, ox.clean_text(text.text), bold=text.bold or bold, italic=text.italic
+        )
+        run = Run(element, paragraph)
         self._tag_language(run, text)
         return run
 
@@ -912,14 +925,41 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def _reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite the package with fixed timestamps, order, permissions and compression.
+class _Members:
+    """Collects package members where python-docx's package writer would zip them."""
 
-    python-docx stamps every entry with the current time, so two builds of the
-    same brief would differ; the content types part goes first as Word expects.
+    def __init__(self) -> None:
+        self.members: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members[pack_uri.membername] = blob
+
+
+def _package_members(word: WordDocument) -> dict[str, bytes]:
+    """Every member of the package exactly as ``Document.save`` would write it, unzipped.
+
+    ``save`` stamps zip entries with the current time, so the package would
+    have to be unzipped and zipped again to make it reproducible; this runs
+    the same steps as ``OpcPackage.save`` with a collector in place of the zip.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    writer: Any = PackageWriter  # partly typed; its steps are private but stable since 0.8
+    writer._write_content_types_stream(members, parts)
+    writer._write_pkg_rels(members, package.rels)
+    writer._write_parts(members, parts)
+    return members.members
+
+
+def _reproducible_zip(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
+    """Zip the package with fixed timestamps, order, permissions and compression.
+
+    Two builds of the same brief must give the same bytes; the content types
+    part goes first as Word expects.
+    """
     if "docProps/app.xml" in parts:
         parts["docProps/app.xml"] = ox.APP_PROPERTIES
     year = min(max(stamp.year, 1980), 2107)

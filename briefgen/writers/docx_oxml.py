@@ -118,6 +118,15 @@ def _get_or_put(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
 _RUN_PIECES = re.compile(r"(\t|\r|\n)")
 
 
+def set_alignment(paragraph: Element, value: str) -> None:
+    """Set ``w:jc`` (``left``, ``center``, ``right``) in the paragraph's properties."""
+    properties = paragraph.find(qn("w:pPr"))
+    if properties is None:
+        properties = make("w:pPr")
+        paragraph.insert(0, properties)
+    _put(properties, make("w:jc", {"w:val": value}), _PPR_ORDER)
+
+
 def set_paragraph_style(paragraph: Element, style_id: str | None) -> None:
     """Set ``w:pStyle``, which is the first child of ``w:pPr``, the paragraph's first child."""
     properties = paragraph.find(qn("w:pPr"))
@@ -132,13 +141,22 @@ def set_paragraph_style(paragraph: Element, style_id: str | None) -> None:
         properties.insert(0, make("w:pStyle", {"w:val": style_id}))
 
 
-def append_run(paragraph: Element, text: str) -> Element:
-    """Append a ``w:r`` holding ``text`` as python-docx's ``add_run`` does.
+def append_run(
+    paragraph: Element, text: str, *, bold: bool = False, italic: bool = False
+) -> Element:
+    """Append a ``w:r`` holding ``text`` as python-docx's ``add_run`` (and ``.bold``,
+    ``.italic``) do.
 
     Tabs become ``w:tab`` and line breaks ``w:br``; a ``w:t`` whose text has
     space at either end is marked ``xml:space="preserve"``.
     """
     run = make("w:r")
+    if bold or italic:
+        properties = make("w:rPr")
+        for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+            if flag:
+                properties.append(make(tag))
+        run.append(properties)
     for piece in _RUN_PIECES.split(text):
         if piece == "\t":
             run.append(make("w:tab"))
