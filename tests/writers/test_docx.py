@@ -535,13 +535,28 @@ def test_libreoffice_converts_to_pdf_with_headings_and_page_numbers(
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from("ab \t\n\r\u00a0\u3000한"), max_size=12))
-def test_append_run_writes_what_python_docx_add_run_writes(text: str) -> None:
-    from briefgen.writers.docx_oxml import append_run
+@given(
+    text=st.text(alphabet=st.sampled_from("ab \t\n\r\u00a0\u3000한"), max_size=12),
+    bold=st.booleans(),
+    italic=st.booleans(),
+    align=st.sampled_from(["left", "center", "right"]),
+)
+def test_direct_xml_matches_what_python_docx_writes(
+    text: str, bold: bool, italic: bool, align: str
+) -> None:
+    from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+
+    from briefgen.writers.docx_oxml import append_run, set_alignment
 
     ours, theirs = docx.Document().add_paragraph(), docx.Document().add_paragraph()
-    append_run(ours._p, text)
-    theirs.add_run(text)
+    set_alignment(ours._p, align)
+    append_run(ours._p, text, bold=bold, italic=italic)
+    theirs.alignment = getattr(WD_PARAGRAPH_ALIGNMENT, align.upper())
+    run = theirs.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
     assert ours._p.xml == theirs._p.xml
 
 
