@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from briefgen import format_worker
+from briefgen.audience import for_audience
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
@@ -35,6 +36,9 @@ class BuildRequest:
     template: str = DEFAULT_TEMPLATE
     theme: Path | None = None
     """A theme file; None means the built-in default theme."""
+    audience: str | None = None
+    """Keep only the items for this audience (see :mod:`briefgen.audience`); the outputs
+    are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other."""
     parallel: bool = True
     """Render the second format in a helper process while this one renders the first
     (see :mod:`briefgen.format_worker`); off when ``-j`` already runs builds in parallel."""
@@ -65,7 +69,7 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     Used by ``build_brief`` and by commands (such as ``email``) that need the
     bytes without touching the output folder. Raises a BriefgenError on failure.
     """
-    brief = load_brief(request.source)
+    brief = for_audience(load_brief(request.source), request.audience)
     options = ComposeOptions(template=request.template, created=source_date_epoch())
     document = compose(brief, options)
     theme(request.theme)  # a broken theme file is reported here, before any rendering
@@ -74,9 +78,15 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error)]) from None
     return [
-        RenderedFile(fmt, request.out_dir / f"{request.source.stem}.{fmt}", data, seconds)
+        RenderedFile(fmt, output_path(request, fmt), data, seconds)
         for fmt, data, seconds in rendered
     ]
+
+
+def output_path(request: BuildRequest, fmt: str) -> Path:
+    """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<audience>.<fmt>`` for an audience variant."""
+    suffix = f"-{request.audience}" if request.audience else ""
+    return request.out_dir / f"{request.source.stem}{suffix}.{fmt}"
 
 
 def build_brief(request: BuildRequest) -> list[BuiltFile]:

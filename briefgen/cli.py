@@ -175,6 +175,12 @@ def new(file: Path, force: bool) -> int:
     help="Build this many briefs in parallel processes.",
 )
 @click.option(
+    "--audience",
+    default=None,
+    metavar="NAME",
+    help="Leave out items tagged only for other audiences; writes OUT/<name>-NAME.pdf.",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Keep running and rebuild whenever a brief, its template or its theme is saved.",
@@ -186,6 +192,7 @@ def build(
     template: str,
     theme_file: Path | None,
     jobs: int,
+    audience: str | None,
     watch: bool,
 ) -> int:
     """Build PDF and/or DOCX for each brief (OUT/<name>.pdf, OUT/<name>.docx)."""
@@ -195,7 +202,9 @@ def build(
     # With -j the builds already run side by side; no format helper per build then.
     parallel_formats = jobs == 1 or len(files) == 1
     requests = [
-        BuildRequest(file, out_dir, formats, template, theme_file, parallel_formats)
+        BuildRequest(
+            file, out_dir, formats, template, theme_file, audience, parallel=parallel_formats
+        )
         for file in files
     ]
     if watch:

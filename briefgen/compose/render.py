@@ -141,6 +141,7 @@ _FILTERS: dict[str, Any] = {
     "cite": view.cite,
     "risk_tone": view.risk_tone,
     "tlp_tone": view.tlp_tone,
+    "portion": view.portion,
     "chicago_note": view.chicago_note,
     "admiralty": view.admiralty_grade,
 }

@@ -146,6 +146,14 @@ def tlp_tone(tlp: str | None) -> str:
     return "tlp-" + tlp.split(":", 1)[1].lower().replace("+", "-")
 
 
+def portion(tlp: str | None) -> Markup:
+    """A portion mark such as ``[TLP:AMBER]`` before an item with its own label, so a
+    reader can tell which parts set the document's marking."""
+    if not tlp:
+        return Markup("")
+    return Markup("<b>[{}]</b> ").format(tlp)
+
+
 def prose(text: str | None) -> Markup:
     """Paragraphs of user text as ``<p>`` markup, inline markup parsed, the rest escaped."""
     if not text:

@@ -68,6 +68,29 @@ def _ref_from_id(value: Any) -> Any:
     return {"id": value} if isinstance(value, str) else value
 
 
+def _tlp_white_renamed(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().upper() == "TLP:WHITE":
+        raise ValueError("TLP:WHITE was renamed in TLP 2.0: use TLP:CLEAR")
+    return value
+
+
+TlpLabel = Annotated[Tlp, BeforeValidator(_tlp_white_renamed)]
+
+Audience = Annotated[
+    list[Slug],
+    Field(
+        description="Audiences this item is for, e.g. [principal, staff]; none means every "
+        "audience. `build --audience NAME` leaves out items tagged only for others."
+    ),
+]
+ItemTlp = Annotated[
+    TlpLabel | None,
+    Field(
+        description="Traffic Light Protocol label of this item when stricter than the "
+        "brief's; the output carries the strictest label among the items it keeps."
+    ),
+]
+
 Ref = Annotated[
     SourceRef,
     BeforeValidator(_ref_from_id, json_schema_input_type=Slug | SourceRef),
@@ -103,7 +126,7 @@ class Marking(BriefModel):
         description="Banner line. Classified markings are refused: briefgen is for "
         "unclassified material only.",
     )
-    tlp: Tlp | None = Field(None, description="Traffic Light Protocol 2.0 label, if any.")
+    tlp: TlpLabel | None = Field(None, description="Traffic Light Protocol 2.0 label, if any.")
     caveats: list[Line] = Field(
         default_factory=list, description="Extra handling words, joined to the banner with //."
     )
@@ -116,13 +139,6 @@ class Marking(BriefModel):
                 f"{value!r} is a classified marking; briefgen only handles UNCLASSIFIED, "
                 "SENSITIVE BUT UNCLASSIFIED and CUI material"
             )
-        return value
-
-    @field_validator("tlp", mode="before")
-    @classmethod
-    def _tlp_white_renamed(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().upper() == "TLP:WHITE":
-            raise ValueError("TLP:WHITE was renamed in TLP 2.0: use TLP:CLEAR")
         return value
 
 
@@ -146,6 +162,8 @@ class KeyPoint(BriefModel):
 
     text: Line = Field(description="The point, one or two sentences; inline markup allowed.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
 
 class TimelineEntry(BriefModel):
@@ -154,6 +172,8 @@ class TimelineEntry(BriefModel):
     date: Date = Field(description="When it happened (YYYY-MM-DD).")
     event: Line = Field(description="What happened.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
 
 class Context(BriefModel):
@@ -180,6 +200,8 @@ class Participant(BriefModel):
     role: Role = Field("principal", description="Role in the meeting.")
     bio: Text | None = Field(None, description="Short biography.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
 
 class AgendaItem(BriefModel):
@@ -192,6 +214,8 @@ class AgendaItem(BriefModel):
     points: list[Line] = Field(default_factory=list, description="Points to note.")
     talking_points: list[Line] = Field(default_factory=list, description="What to say.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
 
 class Commitment(BriefModel):
@@ -208,6 +232,8 @@ class Commitment(BriefModel):
     )
     status: CommitmentStatus = Field("announced", description="Where it stands.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
 
 class Risk(BriefModel):
@@ -224,6 +250,8 @@ class Risk(BriefModel):
     indicators: list[Line] = Field(default_factory=list, description="Signs to watch for.")
     owner: Line | None = Field(None, description="Who watches this risk.")
     sources: Refs = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
 
     @property
     def score(self) -> int:
