@@ -74,6 +74,8 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     document = compose(brief, options)
     theme(request.theme)  # a broken theme file is reported here, before any rendering
     try:
+        if document.max_pages is not None and "pdf" not in request.formats:
+            render_format("pdf", document, theme(request.theme))  # enforces the page limit
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error)]) from None

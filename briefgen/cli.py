@@ -113,6 +113,25 @@ def schema() -> int:
 
 
 @cli.command()
+def templates() -> int:
+    """List the built-in layouts (for --template) and themes (for --theme)."""
+    from briefgen.compose.render import DEFAULT_TEMPLATE, builtin_templates, template_description
+    from briefgen.resources import templates_root
+
+    root = templates_root()
+    click.echo("Layouts (build --template NAME):")
+    for name in builtin_templates():
+        default = " (default)" if name == DEFAULT_TEMPLATE else ""
+        click.echo(f"  {name:<16} {template_description(root / name)}{default}")
+    click.echo("  DIR              a folder with your own document.xml.j2, which may extend a")
+    click.echo("                   layout block by block (see the README, 'Your own layout')")
+    click.echo("Themes (build --theme FILE; copy one to start your own):")
+    for theme_file in sorted((root / "themes").glob("*.toml")):
+        click.echo(f"  {theme_file}")
+    return EXIT_OK
+
+
+@cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 def new(file: Path, force: bool) -> int:

@@ -8,6 +8,8 @@ rewrite them on purpose, then review the diff before committing.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +55,22 @@ def _fresh_format_helper() -> Iterator[None]:
     from briefgen import format_worker
 
     format_worker.shutdown()
+
+
+def libreoffice_pdf(document: Path, out_dir: Path) -> Path:
+    """Convert a DOCX to PDF with LibreOffice headless (a real client), failing loudly
+    when LibreOffice is missing or writes nothing."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice (soffice) is required: apt-get install libreoffice-writer-nogui"
+    profile = out_dir / "lo-profile"
+    command = ["--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(document)]
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", *command],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = out_dir / f"{document.stem}.pdf"
+    assert converted.exists(), f"soffice wrote nothing: {result.stdout}{result.stderr}"
+    return converted

@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from briefgen.build import BuildRequest, build_brief
 from briefgen.compose.render import compose
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
-from tests.conftest import FIXTURES, SAMPLE, check_reference
+from tests.conftest import FIXTURES, SAMPLE, check_reference, libreoffice_pdf
 
 
 @pytest.fixture(scope="module")
@@ -138,27 +137,7 @@ def test_docx_text_holds_every_participant_commitment_and_risk(
 
 
 def test_libreoffice_converts_the_docx(built: dict[str, Path], tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is required: apt-get install libreoffice-writer-nogui"
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(built["docx"]),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    converted = tmp_path / f"{SAMPLE.stem}.pdf"
-    assert converted.exists(), f"soffice wrote nothing: {result.stdout}{result.stderr}"
+    converted = libreoffice_pdf(built["docx"], tmp_path)
     text = _squash(_pdf_text(converted))
     assert _squash("Page 1 of") in text
     assert _squash("Kim Hong Kyun") in text and "김홍균" in text

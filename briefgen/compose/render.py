@@ -103,6 +103,22 @@ def builtin_templates() -> list[str]:
     return sorted(path.parent.name for path in root.glob(f"*/{ENTRY_TEMPLATE}"))
 
 
+def template_description(folder: Path) -> str:
+    """The first line of the comment that opens a template's ``document.xml.j2``.
+
+    Templates describe themselves there (``{#- One-page read-ahead: ... #}``), so
+    ``briefgen templates`` can list them without a second file to keep in step.
+    """
+    try:
+        head = (folder / ENTRY_TEMPLATE).read_text(encoding="utf-8")[:2000]
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not head.startswith("{#"):
+        return ""
+    first = head[2:].lstrip("-").strip().splitlines()[0] if head[2:].strip() else ""
+    return first.removesuffix("-#}").removesuffix("#}").strip()
+
+
 _ENVIRONMENTS: dict[str, Environment] = {}
 
 

@@ -4,7 +4,7 @@ Templates produce text; this module is the one place that turns it into the
 typed document model, so templates stay declarative and writers stay typed.
 The vocabulary::
 
-    <document title= author= subject= keywords="a; b" language= created=ISO>
+    <document title= author= subject= keywords="a; b" language= created=ISO max-pages=N>
       <decor banner= label= label-tone= footer-left= page-format=/>
       <p style="title|subtitle|lead|body|small|quote">inline</p>
       <h level="1" id="anchor">inline</h>
@@ -97,7 +97,7 @@ def parse_document(markup: str) -> Document:
     blocks = tuple(_blocks(root, citations))
     _check_unique_anchors(blocks)
     _check_cited_notes_exist(blocks, citations)
-    return Document(info=_info(root), decor=_decor(root), blocks=blocks)
+    return Document(info=_info(root), decor=_decor(root), blocks=blocks, max_pages=_max_pages(root))
 
 
 def _number_citations(root: Element, citations: _Citations) -> None:
@@ -118,6 +118,15 @@ def _info(root: Element) -> DocumentInfo:
         language=root.get("language", "en"),
         created=dt.datetime.fromisoformat(created) if created else _EPOCH,
     )
+
+
+def _max_pages(root: Element) -> int | None:
+    value = root.get("max-pages")
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise MarkupError(f"<document max-pages> must be a whole number of pages, not {value!r}")
+    return int(value)
 
 
 def _decor(root: Element) -> PageDecor:

@@ -227,3 +227,5 @@ class Document:
     info: DocumentInfo
     decor: PageDecor = field(default_factory=PageDecor)
     blocks: tuple[Block, ...] = ()
+    max_pages: int | None = None
+    """A layout's page limit (the one-page read-ahead); writers that paginate enforce it."""

@@ -84,7 +84,7 @@ from briefgen.writers.fonts import (
     font_book,
 )
 
-__all__ = ["MissingGlyphsError", "PdfWriteError", "write_pdf"]
+__all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
 mm: float = float(_rl_mm)
 
@@ -152,7 +152,21 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
             f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
             "shorten the text of that table cell or item"
         ) from None
+    _check_page_limit(document.max_pages, state.pages)
     return buffer.getvalue()
+
+
+class PageLimitError(PdfWriteError):
+    """The document needs more pages than its layout allows (the one-page read-ahead)."""
+
+
+def _check_page_limit(limit: int | None, pages: int) -> None:
+    if limit is not None and pages > limit:
+        raise PageLimitError(
+            f"this layout must fit on {limit} page{'s' if limit > 1 else ''} but the brief "
+            f"needs {pages}; shorten the items it shows, or choose a longer layout "
+            "with --template"
+        )
 
 
 def _layout_detail(error: LayoutError) -> str:
