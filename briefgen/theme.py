@@ -109,14 +109,35 @@ class Colors(_Strict):
         return None if name is None else self.tones.get(name)
 
 
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+"""A letterhead logo is a few kilobytes; anything this large is the wrong file."""
+MAX_LOGO_PIXELS = 16_000_000
+"""Enough for a 300 dpi logo many times over; a larger image would only cost memory."""
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+_LETTERHEAD_TEXT = r"^[^\x00-\x1f\x7f]*$"
+
+
+class Letterhead(_Strict):
+    """An office's letterhead: a logo and a line of text at the top left of every page,
+    and a line at the bottom left. The marking banner and label keep their places."""
+
+    logo: Path | None = Field(
+        None, description="PNG or JPEG file in the theme's folder, e.g. logo.png."
+    )
+    logo_height_mm: float = Field(9, gt=2, le=20, description="Printed height of the logo.")
+    header_text: str = Field("", max_length=80, pattern=_LETTERHEAD_TEXT)
+    footer_text: str = Field("", max_length=80, pattern=_LETTERHEAD_TEXT)
+
+
 class Theme(_Strict):
-    """A whole theme. Font paths are absolute once loaded."""
+    """A whole theme. Font and logo paths are absolute once loaded."""
 
     name: str = "default"
     page: PageSetup = PageSetup()
     fonts: Fonts
     sizes: Sizes = Sizes()
     colors: Colors = Colors()
+    letterhead: Letterhead = Letterhead()
 
     def family(self, name: str) -> FontFamily:
         """Return a family by name; theme loading guarantees every named family exists."""
@@ -135,7 +156,7 @@ def load_theme(path: Path) -> Theme:
     """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        theme = _resolve_fonts(Theme.model_validate(data), path.parent)
+        theme = _resolve_logo(_resolve_fonts(Theme.model_validate(data), path.parent), path)
     except OSError as error:
         raise ThemeError(f"theme {path}: cannot read it: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -146,6 +167,45 @@ def load_theme(path: Path) -> Theme:
         raise ThemeError(f"theme {path}: {error}") from None
     _check_font_files(theme, path)
     return theme
+
+
+def _resolve_logo(theme: Theme, path: Path) -> Theme:
+    """Make the logo path absolute and check that it is a real, small PNG or JPEG file
+    inside the theme's folder, so a theme cannot have any other local file embedded."""
+    logo = theme.letterhead.logo
+    if logo is None:
+        return theme
+    folder = path.parent.resolve()
+    resolved = (folder / logo).resolve()
+    if not resolved.is_relative_to(folder):
+        raise ValueError(f"letterhead.logo: {logo} is outside the theme's folder {folder}")
+    _check_image(resolved, logo)
+    letterhead = theme.letterhead.model_copy(update={"logo": resolved})
+    return theme.model_copy(update={"letterhead": letterhead})
+
+
+def _check_image(path: Path, shown: Path) -> None:
+    if not path.is_file():
+        raise ValueError(f"letterhead.logo: no image file {shown}")
+    if path.stat().st_size > MAX_LOGO_BYTES:
+        raise ValueError(f"letterhead.logo: {shown} is larger than {MAX_LOGO_BYTES // 1024} KiB")
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    kind = next((name for magic, name in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+    if kind is None:
+        raise ValueError(f"letterhead.logo: {shown} is not a PNG or JPEG image")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+        raise ValueError(f"letterhead.logo: {shown} is not a readable {kind}: {error}") from None
+    if width * height > MAX_LOGO_PIXELS:
+        raise ValueError(
+            f"letterhead.logo: {shown} is {width}x{height} pixels; use a smaller image"
+        )
 
 
 def _theme_messages(error: ValidationError) -> str:

@@ -74,3 +74,19 @@ def libreoffice_pdf(document: Path, out_dir: Path) -> Path:
     converted = out_dir / f"{document.stem}.pdf"
     assert converted.exists(), f"soffice wrote nothing: {result.stdout}{result.stderr}"
     return converted
+
+
+def theme_copy(path: Path, *, replace: tuple[str, str] = ("", ""), letterhead: str = "") -> Path:
+    """Write a copy of the default theme to ``path`` with its fonts named by absolute
+    path (so it works from any folder), one text replaced, and its ``[letterhead]``
+    table replaced by ``letterhead`` when given."""
+    text = (REPO / "templates" / "themes" / "default.toml").read_text(encoding="utf-8")
+    text = text.replace('"../fonts/', f'"{REPO / "templates" / "fonts"}/')
+    if replace[0]:
+        assert replace[0] in text, replace[0]
+        text = text.replace(*replace)
+    if letterhead:
+        text = text[: text.index("[letterhead]")] + letterhead.lstrip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -14,7 +14,7 @@ from briefgen import build, format_worker
 from briefgen.build import BuildRequest, render_brief
 from briefgen.compose.render import ComposeOptions, compose
 from briefgen.validation import load_brief
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import SAMPLE, theme_copy
 
 
 def _render(request: BuildRequest) -> dict[str, bytes]:
@@ -62,11 +62,7 @@ def test_no_helper_is_forked_while_other_threads_run() -> None:
 
 
 def test_the_helper_follows_a_theme_reload(tmp_path: Path) -> None:
-    theme_file = tmp_path / "theme.toml"
-    text = (REPO / "templates" / "themes" / "default.toml").read_text(encoding="utf-8")
-    theme_file.write_text(
-        text.replace('"../fonts/', f'"{REPO / "templates" / "fonts"}/'), encoding="utf-8"
-    )
+    theme_file = theme_copy(tmp_path / "theme.toml")
     request = BuildRequest(SAMPLE, tmp_path, theme=theme_file)
     before = _render(request)["docx"]
     theme_file.write_text(

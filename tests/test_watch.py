@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from briefgen.build import BuildRequest
 from briefgen.cli import build_and_report
 from briefgen.watch import WatchSet, watch_and_rebuild
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, theme_copy
 
 _WAIT = 20.0
 """Seconds to wait for a rebuild; generous because CI machines are shared and slow."""
@@ -165,11 +165,7 @@ def test_a_template_edit_triggers_a_rebuild(
 def test_a_theme_edit_triggers_a_rebuild_with_the_new_theme(
     session_factory: _SessionFactory, tmp_path: Path
 ) -> None:
-    theme = tmp_path / "themes" / "mine.toml"
-    theme.parent.mkdir()
-    default = (REPO / "templates" / "themes" / "default.toml").read_text(encoding="utf-8")
-    default = default.replace('"../fonts/', f'"{REPO / "templates" / "fonts"}/')
-    theme.write_text(default, encoding="utf-8")
+    theme = theme_copy(tmp_path / "themes" / "mine.toml")
     session = session_factory.start(theme=theme)
     assert round(float(PdfReader(session.pdf).pages[0].mediabox.width)) == 595  # A4
     _edit(theme, 'size = "A4"', 'size = "Letter"')

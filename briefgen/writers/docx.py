@@ -472,7 +472,15 @@ class _Writer:
         header_line = section.header.paragraphs[0]
         self._styled(header_line, "Header")
         self._marking_line(header_line, decor)
+        letterhead = self.theme.letterhead
+        if letterhead.logo is not None or letterhead.header_text:
+            row = self._new_paragraph("Header", section.header)
+            self._letterhead(row, letterhead.header_text, with_logo=True)
         page_line = section.footer.paragraphs[0]
+        if letterhead.footer_text:
+            self._styled(page_line, "Footer")
+            self._letterhead(page_line, letterhead.footer_text, with_logo=False)
+            page_line = self._new_paragraph("Footer", section.footer)
         self._styled(page_line, "Footer")
         # Only a right tab here, so a long running title cannot push the page number.
         page_line.paragraph_format.tab_stops.add_tab_stop(
@@ -482,6 +490,18 @@ class _Writer:
         page_line.add_run("\t")
         self._page_number(page_line, decor.page_format)
         self._marking_line(self._new_paragraph("Footer", section.footer), decor)
+
+    def _letterhead(self, paragraph: WordParagraph, text: str, *, with_logo: bool) -> None:
+        """The theme's logo and letterhead text on their own line, inside the marking
+        lines, which stay the outermost lines of the page."""
+        letterhead = self.theme.letterhead
+        if with_logo and letterhead.logo is not None:
+            logo = paragraph.add_run()
+            logo.add_picture(str(letterhead.logo), height=Mm(letterhead.logo_height_mm))
+            paragraph.add_run(" ")
+        if text:
+            run = self._add_text(paragraph, Text(text))
+            run.font.color.rgb = _rgb(self.theme.colors.muted)
 
     def _marking_line(self, paragraph: WordParagraph, decor: PageDecor) -> None:
         paragraph.add_run("\t")

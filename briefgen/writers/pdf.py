@@ -35,6 +35,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle as RLStyle
 from reportlab.lib.units import mm as _rl_mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFDictionary
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -995,6 +996,10 @@ class _Decor:
         self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
         self._running = fonts.segments(decor.footer_left, "heading", lang=None)
         self._label_colour = theme.colors.labels.get(decor.label_tone, _LABEL_DEFAULT)
+        letterhead = theme.letterhead
+        self._header_text = fonts.segments(letterhead.header_text, "heading", lang=None)
+        self._footer_text = fonts.segments(letterhead.footer_text, "heading", lang=None)
+        self._logo = ImageReader(str(letterhead.logo)) if letterhead.logo else None
 
     def draw(self, canv: Any, page_size: tuple[float, float], page: int) -> None:
         """Draw the decoration of one page; called by ReportLab as each page begins.
@@ -1006,8 +1011,11 @@ class _Decor:
         width, height = page_size
         left, right = setup.margin_left_mm * mm, width - setup.margin_right_mm * mm
         canv.saveState()
-        self._band(canv, left, right, height - setup.margin_top_mm * mm * 0.45)
-        self._band(canv, left, right, setup.margin_bottom_mm * mm * 0.3)
+        top_band = height - setup.margin_top_mm * mm * 0.45
+        bottom_band = setup.margin_bottom_mm * mm * 0.3
+        self._band(canv, left, right, top_band)
+        self._band(canv, left, right, bottom_band)
+        self._letterhead(canv, left, top_band)
         self._running_title(canv, left, right, page)
         canv.doForm(_page_form(page))
         canv.restoreState()
@@ -1023,6 +1031,36 @@ class _Decor:
             width = self._fonts.width(number, size)
             self._text(canv, number, size, right - width / 2, self._info_baseline(), colour)
             canv.endForm()
+
+    def _letterhead(self, canv: Any, left: float, top_band: float) -> None:
+        """The theme's logo and header text on a row just below the top marking band, and
+        its footer text on a row just above the running title; the marking bands stay
+        the outermost lines of the page."""
+        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        x, middle = left, top_band - self._theme.sizes.table * 0.35 - 2.5 * mm
+        if self._logo is not None:
+            x += self._draw_logo(canv, left, middle) + 2 * mm
+        width = self._page_size[0] - self._theme.page.margin_right_mm * mm - x
+        header = _fit(self._fonts, self._header_text, size, width)
+        baseline = middle - size * 0.35
+        self._text(canv, header, size, x + self._fonts.width(header, size) / 2, baseline, colour)
+        footer_y = self._info_baseline() + size * 1.5
+        width = self._page_size[0] - self._theme.page.margin_right_mm * mm - left
+        footer = _fit(self._fonts, self._footer_text, size, width)
+        self._text(canv, footer, size, left + self._fonts.width(footer, size) / 2, footer_y, colour)
+
+    def _draw_logo(self, canv: Any, left: float, middle: float) -> float:
+        """Draw the logo centred on ``middle``, no taller than the top margin leaves room
+        for between the marking band and the text; return its width."""
+        assert self._logo is not None
+        image_width, image_height = self._logo.getSize()
+        room = 2 * (middle - self._page_size[1] + self._theme.page.margin_top_mm * mm) - mm
+        height = max(2 * mm, min(self._theme.letterhead.logo_height_mm * mm, room))
+        width = height * image_width / image_height
+        canv.drawImage(
+            self._logo, left, middle - height / 2, width=width, height=height, mask="auto"
+        )
+        return float(width)
 
     def _band(self, canv: Any, left: float, right: float, y: float) -> None:
         """Draw the banner centred and the label right-aligned on baseline ``y``."""
