@@ -33,9 +33,10 @@ unit: $(STAMP) system-tools
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
-# Regenerate schemas/brief.schema.json from the models (a test fails when it is stale).
+# Regenerate schemas/*.schema.json from the models (a test fails when one is stale).
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schemas/brief.schema.json
+	$(BIN)/briefgen schema --theme > schemas/theme.schema.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -47,14 +47,19 @@ def cli() -> None:
 @_FILES
 @_REPORT_FORMAT
 def validate(files: tuple[Path, ...], output_format: str) -> int:
-    """Check briefs against the schema and their cross-references."""
+    """Check briefs (and theme files, *.toml) against their schemas and cross-references."""
     from briefgen.errors import InvalidInputError
     from briefgen.validation import load_brief
 
     problems: list[Problem] = []
     for file in files:
         try:
-            load_brief(file)
+            if file.suffix.lower() == ".toml":
+                from briefgen.theme import load_theme
+
+                load_theme(file)
+            else:
+                load_brief(file)
         except InvalidInputError as error:
             problems.extend(error.problems)
         else:
@@ -104,11 +109,13 @@ def _report(problems: list[Problem], output_format: str) -> None:
 
 
 @cli.command()
-def schema() -> int:
-    """Print the JSON Schema of a brief (the file schemas/brief.schema.json)."""
-    from briefgen.schema import schema_text
+@click.option("--theme", "of_theme", is_flag=True, help="The schema of a theme file instead.")
+def schema(of_theme: bool) -> int:
+    """Print the JSON Schema of a brief (schemas/brief.schema.json) or, with --theme, of a
+    theme file (schemas/theme.schema.json)."""
+    from briefgen.schema import schema_text, theme_schema_text
 
-    click.echo(schema_text(), nl=False)
+    click.echo(theme_schema_text() if of_theme else schema_text(), nl=False)
     return EXIT_OK
 
 

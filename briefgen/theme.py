@@ -7,13 +7,14 @@ paths are resolved relative to the theme file so a theme folder is portable.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from briefgen.errors import BriefgenError
+from briefgen.errors import InvalidInputError, Problem
 from briefgen.resources import templates_root
 
 _HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
@@ -26,20 +27,20 @@ class _Strict(BaseModel):
 class PageSetup(_Strict):
     """Paper size and margins."""
 
-    size: Literal["A4", "Letter"] = "A4"
-    margin_top_mm: float = Field(24, gt=5, lt=80)
-    margin_bottom_mm: float = Field(22, gt=5, lt=80)
-    margin_left_mm: float = Field(22, gt=5, lt=80)
-    margin_right_mm: float = Field(22, gt=5, lt=80)
+    size: Literal["A4", "Letter"] = Field("A4", description="Paper size: A4 or Letter.")
+    margin_top_mm: float = Field(24, gt=5, lt=80, description="Top margin in millimetres.")
+    margin_bottom_mm: float = Field(22, gt=5, lt=80, description="Bottom margin in mm.")
+    margin_left_mm: float = Field(22, gt=5, lt=80, description="Left margin in mm.")
+    margin_right_mm: float = Field(22, gt=5, lt=80, description="Right margin in mm.")
 
 
 class FontFamily(_Strict):
     """One font family as TrueType files; missing styles fall back to ``regular``."""
 
-    regular: Path
-    bold: Path | None = None
-    italic: Path | None = None
-    bold_italic: Path | None = None
+    regular: Path = Field(description="TrueType file, relative to the theme file.")
+    bold: Path | None = Field(None, description="Bold face; regular when absent.")
+    italic: Path | None = Field(None, description="Italic face; regular when absent.")
+    bold_italic: Path | None = Field(None, description="Bold italic face.")
     langs: tuple[str, ...] = Field(
         (), description="Primary language subtags (e.g. 'ko') this family is preferred for."
     )
@@ -58,47 +59,51 @@ class FontFamily(_Strict):
 class Fonts(_Strict):
     """Which family each role uses, and the fallback chain for missing glyphs."""
 
-    body: str
-    heading: str
-    table: str
-    fallbacks: tuple[str, ...] = ()
-    families: dict[str, FontFamily]
+    body: str = Field(description="Family of body text (a key of `families`).")
+    heading: str = Field(description="Family of titles, headings and page decoration.")
+    table: str = Field(description="Family of table text.")
+    fallbacks: tuple[str, ...] = Field(
+        (), description="Families tried in order for characters the run's own font lacks."
+    )
+    families: dict[str, FontFamily] = Field(description="Font families by name.")
 
 
 class Sizes(_Strict):
     """Font sizes in points."""
 
-    body: float = 10.5
-    small: float = 8.5
-    table: float = 9
-    title: float = 20
-    subtitle: float = 13
-    h1: float = 14
-    h2: float = 11.5
-    h3: float = 10.5
-    leading: float = Field(1.35, ge=1.0, le=3.0)
+    body: float = Field(10.5, gt=4, le=40, description="Body text.")
+    small: float = Field(8.5, gt=4, le=40, description="Notes, captions, page decoration.")
+    table: float = Field(9, gt=4, le=40, description="Table text.")
+    title: float = Field(20, gt=4, le=72, description="Document title.")
+    subtitle: float = Field(13, gt=4, le=72, description="Subtitle.")
+    h1: float = Field(14, gt=4, le=72, description="Section headings.")
+    h2: float = Field(11.5, gt=4, le=72, description="Subsection headings.")
+    h3: float = Field(10.5, gt=4, le=72, description="Third-level headings.")
+    leading: float = Field(1.35, ge=1.0, le=3.0, description="Line height / font size.")
 
 
 class Colors(_Strict):
     """Colours as ``#RRGGBB``; ``tones`` and ``labels`` are keyed by document-model names."""
 
-    text: str = Field("#1A1A1A", pattern=_HEX_COLOUR)
-    muted: str = Field("#5F6368", pattern=_HEX_COLOUR)
-    accent: str = Field("#1F3A5F", pattern=_HEX_COLOUR)
-    rule: str = Field("#B8C2CC", pattern=_HEX_COLOUR)
-    table_header_bg: str = Field("#1F3A5F", pattern=_HEX_COLOUR)
-    table_header_text: str = Field("#FFFFFF", pattern=_HEX_COLOUR)
-    table_stripe_bg: str = Field("#F3F5F8", pattern=_HEX_COLOUR)
-    callout_bg: str = Field("#EEF2F7", pattern=_HEX_COLOUR)
-    banner_text: str = Field("#1A1A1A", pattern=_HEX_COLOUR)
-    tones: dict[str, str] = {}
-    labels: dict[str, str] = {}
+    text: str = Field("#1A1A1A", pattern=_HEX_COLOUR, description="Body text.")
+    muted: str = Field("#5F6368", pattern=_HEX_COLOUR, description="Secondary text.")
+    accent: str = Field("#1F3A5F", pattern=_HEX_COLOUR, description="Title, headings, links.")
+    rule: str = Field("#B8C2CC", pattern=_HEX_COLOUR, description="Table rules.")
+    table_header_bg: str = Field("#1F3A5F", pattern=_HEX_COLOUR, description="Header fill.")
+    table_header_text: str = Field("#FFFFFF", pattern=_HEX_COLOUR, description="Header text.")
+    table_stripe_bg: str = Field("#F3F5F8", pattern=_HEX_COLOUR, description="Striped rows.")
+    callout_bg: str = Field("#EEF2F7", pattern=_HEX_COLOUR, description="Callout fill.")
+    banner_text: str = Field("#1A1A1A", pattern=_HEX_COLOUR, description="Marking banner.")
+    tones: dict[str, str] = Field(
+        default_factory=dict, description="Fills by tone: low, moderate, high, critical, ..."
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="TLP label text colours, e.g. tlp-amber."
+    )
 
     @field_validator("tones", "labels")
     @classmethod
     def _check_hex(cls, value: dict[str, str]) -> dict[str, str]:
-        import re
-
         for key, colour in value.items():
             if not re.fullmatch(_HEX_COLOUR, colour):
                 raise ValueError(f"{key}: {colour!r} is not a #RRGGBB colour")
@@ -125,48 +130,137 @@ class Letterhead(_Strict):
         None, description="PNG or JPEG file in the theme's folder, e.g. logo.png."
     )
     logo_height_mm: float = Field(9, gt=2, le=20, description="Printed height of the logo.")
-    header_text: str = Field("", max_length=80, pattern=_LETTERHEAD_TEXT)
-    footer_text: str = Field("", max_length=80, pattern=_LETTERHEAD_TEXT)
+    header_text: str = Field(
+        "", max_length=80, pattern=_LETTERHEAD_TEXT, description="Line beside the logo."
+    )
+    footer_text: str = Field(
+        "", max_length=80, pattern=_LETTERHEAD_TEXT, description="Line above the page footer."
+    )
 
 
 class Theme(_Strict):
     """A whole theme. Font and logo paths are absolute once loaded."""
 
-    name: str = "default"
-    page: PageSetup = PageSetup()
-    fonts: Fonts
-    sizes: Sizes = Sizes()
-    colors: Colors = Colors()
-    letterhead: Letterhead = Letterhead()
+    name: str = Field("default", description="Name of the theme.")
+    page: PageSetup = Field(PageSetup(), description="Paper size and page margins.")
+    fonts: Fonts = Field(description="Font families and the fallback chain.")
+    sizes: Sizes = Field(Sizes(), description="Font sizes in points, by role.")
+    colors: Colors = Field(Colors(), description="Colours as #RRGGBB.")
+    letterhead: Letterhead = Field(Letterhead(), description="Logo and letterhead text.")
 
     def family(self, name: str) -> FontFamily:
         """Return a family by name; theme loading guarantees every named family exists."""
         return self.fonts.families[name]
 
 
-class ThemeError(BriefgenError):
-    """A theme file that cannot be read or does not describe a usable theme."""
+class ThemeError(InvalidInputError):
+    """A theme file that cannot be read or does not describe a usable theme.
+
+    Like a brief's problems, each is located at the line and column of its key
+    (``theme.toml:12:1: error: page.size: ...``), and all are reported at once.
+    """
+
+
+class _ThemeKeyError(ValueError):
+    """A problem found after schema validation, with the key path it belongs to."""
+
+    def __init__(self, loc: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 def load_theme(path: Path) -> Theme:
-    """Load and validate a theme file, resolving font paths against its folder.
+    """Load and validate a theme file, resolving font and logo paths against its folder.
 
     Every way a theme can be wrong (unreadable, bad TOML, unknown keys, a font
-    file that is missing) becomes one ThemeError naming the file.
+    or logo file that is missing or unsafe) becomes a ThemeError whose problems
+    are located in the file.
     """
+    name = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise ThemeError([Problem(name, 0, 0, "", f"cannot read theme file: {reason}")]) from None
+    try:
+        data = tomllib.loads(text)
         theme = _resolve_logo(_resolve_fonts(Theme.model_validate(data), path.parent), path)
-    except OSError as error:
-        raise ThemeError(f"theme {path}: cannot read it: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ThemeError(f"theme {path}: not valid TOML: {error}") from None
+        _check_font_files(theme)
+    except tomllib.TOMLDecodeError as error:
+        raise ThemeError([_toml_problem(name, error)]) from None
     except ValidationError as error:
-        raise ThemeError(f"theme {path}: {_theme_messages(error)}") from None
-    except ValueError as error:
-        raise ThemeError(f"theme {path}: {error}") from None
-    _check_font_files(theme, path)
+        problems = [
+            _located(name, text, tuple(str(part) for part in item["loc"]), item["msg"])
+            for item in error.errors(include_url=False)
+        ]
+        raise ThemeError(problems) from None
+    except _ThemeKeyError as error:
+        raise ThemeError([_located(name, text, error.loc, str(error))]) from None
     return theme
+
+
+def _toml_problem(name: str, error: tomllib.TOMLDecodeError) -> Problem:
+    """tomllib puts the position in its message: "... (at line 3, column 7)"."""
+    message = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or message
+    return Problem(name, line, column, "", f"not valid TOML: {reason}")
+
+
+def _located(name: str, text: str, loc: tuple[str, ...], message: str) -> Problem:
+    line, column = locate_key(text, loc)
+    return Problem(name, line, column, ".".join(loc), message)
+
+
+def locate_key(text: str, loc: tuple[str, ...]) -> tuple[int, int]:
+    """Best-effort 1-based line and column of the TOML key at ``loc``.
+
+    Looks for the last part as a key in the ``[table]`` of the parts before it,
+    then as a table header of its own; failing both, tries one level up.
+    (0, 0) when nothing matches, as for a problem with the whole file.
+    """
+    lines = text.splitlines()
+    for size in range(len(loc), 0, -1):
+        start = _table_start(lines, loc[: size - 1])
+        if start is None:
+            continue
+        found = _key_line(lines, start, loc[size - 1])
+        if found:
+            return found
+        header = _table_start(lines, loc[:size])
+        if header:
+            return header, 1
+    return 0, 0
+
+
+def _table_start(lines: list[str], table: tuple[str, ...]) -> int | None:
+    """The 1-based line of the ``[a.b]`` header (0 for the top level), or None."""
+    if not table:
+        return 0
+    for number, line in enumerate(lines, start=1):
+        header = re.fullmatch(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?", line)
+        if header and _table_parts(header.group(1)) == table:
+            return number
+    return None
+
+
+def _table_parts(header: str) -> tuple[str, ...]:
+    """``fonts.families."Noto Serif"`` -> ("fonts", "families", "Noto Serif")."""
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', header)
+    return tuple(next(part for part in groups if part) for groups in parts)
+
+
+def _key_line(lines: list[str], start: int, key: str) -> tuple[int, int] | None:
+    """The key's line and column within the table whose header is line ``start``."""
+    pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith("[") and number > start:
+            return None
+        if pattern.match(line):
+            return number, len(line) - len(line.lstrip()) + 1
+    return None
 
 
 def _resolve_logo(theme: Theme, path: Path) -> Theme:
@@ -178,7 +272,7 @@ def _resolve_logo(theme: Theme, path: Path) -> Theme:
     folder = path.parent.resolve()
     resolved = (folder / logo).resolve()
     if not resolved.is_relative_to(folder):
-        raise ValueError(f"letterhead.logo: {logo} is outside the theme's folder {folder}")
+        raise _ThemeKeyError(_LOGO, f"{logo} is outside the theme's folder {folder}")
     _check_image(resolved, logo)
     letterhead = theme.letterhead.model_copy(update={"logo": resolved})
     return theme.model_copy(update={"letterhead": letterhead})
@@ -186,14 +280,14 @@ def _resolve_logo(theme: Theme, path: Path) -> Theme:
 
 def _check_image(path: Path, shown: Path) -> None:
     if not path.is_file():
-        raise ValueError(f"letterhead.logo: no image file {shown}")
+        raise _ThemeKeyError(_LOGO, f"no image file {shown}")
     if path.stat().st_size > MAX_LOGO_BYTES:
-        raise ValueError(f"letterhead.logo: {shown} is larger than {MAX_LOGO_BYTES // 1024} KiB")
+        raise _ThemeKeyError(_LOGO, f"{shown} is larger than {MAX_LOGO_BYTES // 1024} KiB")
     with path.open("rb") as stream:
         head = stream.read(8)
     kind = next((name for magic, name in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
     if kind is None:
-        raise ValueError(f"letterhead.logo: {shown} is not a PNG or JPEG image")
+        raise _ThemeKeyError(_LOGO, f"{shown} is not a PNG or JPEG image")
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -201,25 +295,21 @@ def _check_image(path: Path, shown: Path) -> None:
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
-        raise ValueError(f"letterhead.logo: {shown} is not a readable {kind}: {error}") from None
+        raise _ThemeKeyError(_LOGO, f"{shown} is not a readable {kind}: {error}") from None
     if width * height > MAX_LOGO_PIXELS:
-        raise ValueError(
-            f"letterhead.logo: {shown} is {width}x{height} pixels; use a smaller image"
-        )
+        raise _ThemeKeyError(_LOGO, f"{shown} is {width}x{height} pixels; use a smaller image")
 
 
-def _theme_messages(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
-        for item in error.errors(include_url=False)
-    )
+_LOGO = ("letterhead", "logo")
 
 
-def _check_font_files(theme: Theme, path: Path) -> None:
+def _check_font_files(theme: Theme) -> None:
     for name, family in theme.fonts.families.items():
-        for face in (family.regular, family.bold, family.italic, family.bold_italic):
+        for style in ("regular", "bold", "italic", "bold_italic"):
+            face = getattr(family, style)
             if face is not None and not face.is_file():
-                raise ThemeError(f"theme {path}: font family {name!r}: no font file {face}")
+                loc = ("fonts", "families", name, style)
+                raise _ThemeKeyError(loc, f"no font file {face}")
 
 
 def default_theme() -> Theme:
@@ -248,7 +338,10 @@ def _resolve_fonts(theme: Theme, base: Path) -> Theme:
 
 
 def _check_family_names(fonts: Fonts, families: dict[str, FontFamily]) -> None:
-    named = [fonts.body, fonts.heading, fonts.table, *fonts.fallbacks]
-    missing = [name for name in named if name not in families]
+    for role, name in (("body", fonts.body), ("heading", fonts.heading), ("table", fonts.table)):
+        if name not in families:
+            raise _ThemeKeyError(("fonts", role), f"no font family {name!r} is defined")
+    missing = [name for name in fonts.fallbacks if name not in families]
     if missing:
-        raise ValueError(f"theme names font families it does not define: {', '.join(missing)}")
+        message = f"names font families it does not define: {', '.join(missing)}"
+        raise _ThemeKeyError(("fonts", "fallbacks"), message)

@@ -11,7 +11,7 @@ import pytest
 
 from briefgen import __version__
 from briefgen.cli import main
-from tests.conftest import FIXTURES, REPO, SAMPLE
+from tests.conftest import FIXTURES, REPO, SAMPLE, theme_copy
 
 
 def test_validate_ok_and_invalid(capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,3 +107,25 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+def test_validate_checks_theme_files_with_located_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = theme_copy(tmp_path / "good.toml")
+    bad = theme_copy(tmp_path / "bad.toml", replace=('size = "A4"', 'size = "A5"'))
+    assert main(["validate", str(good)]) == 0
+    assert f"{good}: ok" in capsys.readouterr().out
+    assert main(["validate", str(bad)]) == 1
+    error = capsys.readouterr().err
+    line = next(
+        number
+        for number, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("size =")
+    )
+    assert f"{bad}:{line}:1: error: page.size: Input should be 'A4' or 'Letter'" in error
+
+
+def test_schema_prints_the_theme_schema_too(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--theme"]) == 0
+    assert '"title": "Theme"' in capsys.readouterr().out

@@ -1,16 +1,22 @@
-"""schemas/brief.schema.json is exactly what `briefgen schema` prints, and describes every field."""
+"""schemas/*.schema.json are exactly what `briefgen schema` prints, and describe every field."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from briefgen.schema import schema_text
+import pytest
+
+from briefgen.schema import schema_text, theme_schema_text
 from tests.conftest import REPO, check_reference
 
 
 def test_committed_schema_is_current() -> None:
     check_reference(REPO / "schemas" / "brief.schema.json", schema_text())
+
+
+def test_committed_theme_schema_is_current() -> None:
+    check_reference(REPO / "schemas" / "theme.schema.json", theme_schema_text())
 
 
 def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -26,8 +32,9 @@ def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def test_every_field_is_described_and_unknown_keys_are_forbidden() -> None:
-    schema = json.loads(schema_text())
+@pytest.mark.parametrize("text", [schema_text(), theme_schema_text()], ids=["brief", "theme"])
+def test_every_field_is_described_and_unknown_keys_are_forbidden(text: str) -> None:
+    schema = json.loads(text)
     undescribed = [name for name, prop in _properties(schema) if "description" not in prop]
     assert undescribed == [], undescribed
     for name, definition in schema["$defs"].items():
