@@ -99,6 +99,34 @@ def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_forma
     return EXIT_INVALID if failing else EXIT_OK
 
 
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@_REPORT_FORMAT
+def diff(old: Path, new: Path, output_format: str) -> int:
+    """Show what changed from OLD to NEW, item by item (matched by id), field by field."""
+    from briefgen.changes import diff_briefs, format_diff_text
+    from briefgen.errors import InvalidInputError
+    from briefgen.validation import load_brief
+
+    problems: list[Problem] = []
+    briefs = []
+    for file in (old, new):
+        try:
+            briefs.append(load_brief(file))
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        _report(problems, output_format)
+        return EXIT_INVALID
+    changes = diff_briefs(*briefs)
+    if output_format == "json":
+        click.echo(json.dumps(changes.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_diff_text(changes), nl=False)
+    return EXIT_OK
+
+
 def _report(problems: list[Problem], output_format: str) -> None:
     """Problems as JSON on stdout, or as located lines on stderr."""
     if output_format == "json":
