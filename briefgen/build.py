@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import format_worker
 from briefgen.audience import for_audience
@@ -22,6 +23,10 @@ from briefgen.errors import BriefgenError, InvalidInputError, Problem, Unrendera
 from briefgen.output import check_not_input, write_atomically
 from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
+
+if TYPE_CHECKING:
+    from briefgen.changes import BriefDiff
+    from briefgen.models.brief import Brief
 
 FORMATS = ("pdf", "docx")
 
@@ -36,6 +41,8 @@ class BuildRequest:
     template: str = DEFAULT_TEMPLATE
     theme: Path | None = None
     """A theme file; None means the built-in default theme."""
+    changes_since: Path | None = None
+    """An earlier version of the brief: the outputs get a "Changes since version X" section."""
     audience: str | None = None
     """Keep only the items for this audience (see :mod:`briefgen.audience`); the outputs
     are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other."""
@@ -70,7 +77,11 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     bytes without touching the output folder. Raises a BriefgenError on failure.
     """
     brief = for_audience(load_brief(request.source), request.audience)
-    options = ComposeOptions(template=request.template, created=source_date_epoch())
+    options = ComposeOptions(
+        template=request.template,
+        created=source_date_epoch(),
+        changes=_changes_since(request, brief),
+    )
     document = compose(brief, options)
     theme(request.theme)  # a broken theme file is reported here, before any rendering
     try:
@@ -101,6 +112,18 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
         write_atomically(item.path, item.data)
         built.append(BuiltFile(path=item.path, size=len(item.data), seconds=item.seconds))
     return built
+
+
+def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:
+    """The diff from the earlier version, read for the same audience when it has one."""
+    if request.changes_since is None:
+        return None
+    from briefgen.audience import audiences
+    from briefgen.changes import diff_briefs
+
+    old = load_brief(request.changes_since)
+    audience = request.audience if request.audience in audiences(old) else None
+    return diff_briefs(for_audience(old, audience), brief)
 
 
 def _render_all(request: BuildRequest, document: Document) -> list[tuple[str, bytes, float]]:

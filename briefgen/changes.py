@@ -94,6 +94,11 @@ class SectionDiff:
         return TITLES.get(self.name, self.name)
 
     @property
+    def counts(self) -> str:
+        """How much changed, in words: "1 added, 2 changed, reordered"."""
+        return _counts(self)
+
+    @property
     def is_empty(self) -> bool:
         """True when nothing changed (a new order alone counts as a change)."""
         return not (self.added or self.removed or self.changed or self.renamed or self.reordered)
@@ -353,18 +358,24 @@ def _clip(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _plain(text: str) -> str:
+    from briefgen.compose.inline import inline_to_plain
+
+    return inline_to_plain(text)
+
+
 def _point_label(point: Any) -> str:
-    return _clip(point.text)
+    return _clip(_plain(point.text))
 
 
 def _entry_label(entry: Any) -> str:
-    return f"{entry.date.isoformat()} {_clip(entry.event, 60)}"
+    return f"{entry.date.isoformat()} {_clip(_plain(entry.event), 60)}"
 
 
 _LABELS: dict[str, Callable[[Any], str]] = {
     "participants": lambda item: str(item.name),
     "agenda": lambda item: str(item.title),
-    "commitments": lambda item: _clip(item.text),
+    "commitments": lambda item: _clip(_plain(item.text)),
     "risks": lambda item: str(item.title),
     "sources": lambda item: _clip(item.title),
 }
@@ -379,7 +390,7 @@ def format_diff_text(diff: BriefDiff) -> str:
     if diff.is_empty:
         return "\n".join([*lines, "No changes."]) + "\n"
     for section in diff.changed_sections:
-        lines.append(f"{section.name}: {_counts(section)}")
+        lines.append(f"{section.name}: {section.counts}")
         lines += [f"  + {item.key}  {item.label}" for item in section.added]
         lines += [f"  - {item.key}  {item.label}" for item in section.removed]
         for rename in section.renamed:

@@ -229,6 +229,13 @@ def new(file: Path, force: bool) -> int:
     help="Build this many briefs in parallel processes.",
 )
 @click.option(
+    "--changes-since",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="OLD.yaml",
+    help='Add a "Changes since version X" section listing what changed since OLD.yaml.',
+)
+@click.option(
     "--audience",
     default=None,
     metavar="NAME",
@@ -246,6 +253,7 @@ def build(
     template: str,
     theme_file: Path | None,
     jobs: int,
+    changes_since: Path | None,
     audience: str | None,
     watch: bool,
 ) -> int:
@@ -257,7 +265,14 @@ def build(
     parallel_formats = jobs == 1 or len(files) == 1
     requests = [
         BuildRequest(
-            file, out_dir, formats, template, theme_file, audience, parallel=parallel_formats
+            file,
+            out_dir,
+            formats,
+            template,
+            theme_file,
+            changes_since=changes_since,
+            audience=audience,
+            parallel=parallel_formats,
         )
         for file in files
     ]

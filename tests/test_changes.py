@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from briefgen.changes import (
     BriefDiff,
@@ -126,3 +129,39 @@ def test_diff_of_an_invalid_brief_is_located_and_fails(
     )
     assert main(["diff", str(OLD), str(broken)]) == 1
     assert f"{broken}:" in capsys.readouterr().err
+
+
+def _texts(out: Path, stem: str) -> tuple[str, str]:
+    pdf = " ".join(page.extract_text() for page in PdfReader(out / f"{stem}.pdf").pages)
+    word = docx.Document(io.BytesIO((out / f"{stem}.docx").read_bytes()))
+    return " ".join(pdf.split()), " ".join(" ".join(p.text for p in word.paragraphs).split())
+
+
+def test_build_changes_since_adds_the_section_to_both_formats(tmp_path: Path) -> None:
+    command = ["build", str(NEW), "-o", str(tmp_path), "--changes-since", str(OLD)]
+    assert main(command) == 0
+    for text in _texts(tmp_path, NEW.stem):
+        assert "Changes since version 0.9 (2024-10-16)" in text
+        assert "Removed: Trade and supply chains" in text
+        assert "New: Continue the Trilateral Global Leadership Youth Summit" in text
+        assert "(id clash-at-border is now border-clash)" in text
+        assert "title “Deputy Secretary” → “Deputy Secretary of State”" in text
+        assert "date “2024-10-16” → “2024-10-17”" in text
+
+
+def test_changes_since_an_identical_version_says_so(tmp_path: Path) -> None:
+    assert main(["build", str(NEW), "-o", str(tmp_path), "--changes-since", str(NEW)]) == 0
+    for text in _texts(tmp_path, NEW.stem):
+        assert "Nothing has changed since that version." in text
+
+
+def test_the_read_ahead_summarises_the_changes_in_one_line_and_keeps_one_page(
+    tmp_path: Path,
+) -> None:
+    command = ["build", str(NEW), "-o", str(tmp_path), "--changes-since", str(OLD)]
+    assert main([*command, "--template", "read_ahead"]) == 0
+    pdf_text, docx_text = _texts(tmp_path, NEW.stem)
+    for text in (pdf_text, docx_text):
+        assert "Changes since version 0.9 (2024-10-16): brief details (1 changed)" in text
+        assert "risks (1 renamed)" in text
+    assert len(PdfReader(tmp_path / f"{NEW.stem}.pdf").pages) == 1

@@ -50,6 +50,17 @@ def _token_markup(token: Token) -> str:
     return escape(token.content)
 
 
+def inline_to_plain(text: str) -> str:
+    """The words of one paragraph of user text without its markup (for labels and titles)."""
+    tokens = _parser().parseInline(text)
+    children = tokens[0].children if tokens and tokens[0].children else []
+    return "".join(
+        " " if token.type in ("softbreak", "hardbreak") else token.content
+        for token in children
+        if token.type in ("text", "softbreak", "hardbreak")
+    )
+
+
 def is_safe_link(href: str) -> bool:
     """Only web and mail links; file:, javascript: and relative paths are refused."""
     return href.lower().startswith(SAFE_LINK_SCHEMES) and not re.search(r"\s", href)

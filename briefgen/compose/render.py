@@ -22,6 +22,8 @@ from briefgen.resources import templates_root
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from briefgen.changes import BriefDiff
+
 ENTRY_TEMPLATE = "document.xml.j2"
 DEFAULT_TEMPLATE = "briefing_memo"
 
@@ -38,6 +40,8 @@ class ComposeOptions:
     """A built-in template name, or a folder holding ``document.xml.j2``."""
     created: dt.datetime | None = None
     """None means midnight UTC of the brief's date, so outputs depend only on the input."""
+    changes: BriefDiff | None = None
+    """What changed since an earlier version, for the "Changes since version X" section."""
 
 
 def compose(brief: Brief, options: ComposeOptions | None = None) -> Document:
@@ -45,17 +49,24 @@ def compose(brief: Brief, options: ComposeOptions | None = None) -> Document:
     options = options or ComposeOptions()
     environment = template_environment(options.template)
     created = options.created or dt.datetime.combine(brief.meta.date, dt.time(), tzinfo=dt.UTC)
-    markup = render_markup(environment, brief, created)
+    markup = render_markup(environment, brief, created, options.changes)
     return parse_document(markup)
 
 
-def render_markup(environment: Environment, brief: Brief, created: dt.datetime) -> str:
+def render_markup(
+    environment: Environment,
+    brief: Brief,
+    created: dt.datetime,
+    changes: BriefDiff | None = None,
+) -> str:
     """Render the entry template to document markup text."""
     from jinja2 import TemplateError as JinjaTemplateError
 
     try:
         template = environment.get_template(ENTRY_TEMPLATE)
-        return template.render(brief=brief, meta=brief.meta, created=created.isoformat())
+        return template.render(
+            brief=brief, meta=brief.meta, created=created.isoformat(), changes=changes
+        )
     except JinjaTemplateError as error:
         raise TemplateError(f"template error{_template_location(error)}: {error.message}") from None
 
@@ -168,6 +179,7 @@ _GLOBALS: dict[str, Any] = {
     "marking_line": view.marking_line,
     "party_names": view.party_names,
     "heat_grid": view.heat_grid,
+    "field_change": view.field_change,
     "risk_labels": view.risk_labels,
     "status_tones": view.STATUS_TONES,
 }

@@ -14,6 +14,7 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from briefgen.changes import FieldChange
 from briefgen.compose.inline import inline_to_markup, split_paragraphs
 from briefgen.models.brief import Brief, Risk, Source, SourceRef
 
@@ -144,6 +145,21 @@ def tlp_tone(tlp: str | None) -> str:
     if not tlp:
         return ""
     return "tlp-" + tlp.split(":", 1)[1].lower().replace("+", "-")
+
+
+FIELD_VALUE_SHOWN = 60
+"""Field values up to this long are quoted in a changes section; longer ones are "revised"."""
+
+
+def field_change(change: FieldChange) -> str:
+    """One changed field for readers: ``title: “Deputy Secretary” → “Deputy Secretary of
+    State”``, or ``text revised`` when the values are too long to quote usefully."""
+    name = change.field.replace("_", " ").replace(".", " ")
+    if max(len(change.old), len(change.new)) > FIELD_VALUE_SHOWN:
+        return f"{name} revised"
+    old = f"\u201c{change.old}\u201d" if change.old else "none"
+    new = f"\u201c{change.new}\u201d" if change.new else "none"
+    return f"{name} {old} \u2192 {new}"
 
 
 def portion(tlp: str | None) -> Markup:

@@ -28,7 +28,7 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.parser import parse_xml
@@ -193,6 +193,7 @@ class _Look:
     before: float | None = None
     after: float | None = None
     line: float | None = None
+    """Line height as a multiple of ``size``, written as a minimum in points (see below)."""
     indent_mm: float | None = None
     hanging_mm: float | None = None
     keep_next: bool | None = None
@@ -208,13 +209,18 @@ def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
         ),
         "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
         "Subtitle": _Look(
-            family=fonts.heading, size=sizes.subtitle, italic=False, colour=colours.muted, after=12
+            family=fonts.heading,
+            size=sizes.subtitle,
+            italic=False,
+            colour=colours.muted,
+            after=12,
+            line=1.2,
         ),
         "Heading 1": replace(heading, size=sizes.h1, colour=colours.accent, before=14, after=4),
         "Heading 2": replace(heading, size=sizes.h2, colour=colours.accent, before=10, after=3),
         "Heading 3": replace(heading, size=sizes.h3, colour=colours.text, before=8, after=2),
-        "Brief Lead": _Look(size=round(sizes.body * 1.15 * 2) / 2, after=8),
-        "Brief Small": _Look(size=sizes.small, colour=colours.muted, after=4),
+        "Brief Lead": _Look(size=round(sizes.body * 1.15 * 2) / 2, after=8, line=sizes.leading),
+        "Brief Small": _Look(size=sizes.small, colour=colours.muted, after=4, line=sizes.leading),
         "Quote": _Look(italic=True, colour=colours.text, indent_mm=8),
         "List Bullet": _Look(after=3),
         "List Number": _Look(after=3),
@@ -231,11 +237,11 @@ def _furniture_looks(theme: Theme) -> dict[str, _Look]:
         TABLE_HEADER: _Look(bold=True, colour=colours.table_header_text, keep_next=True),
         DEFINITION: _Look(after=2),
         CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
-        NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7),
+        NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7, line=sizes.leading),
         HEAT_AXIS: _Look(bold=True, colour=colours.muted, before=3, after=3),
         SPACER: _Look(size=4, after=0, line=1.0),
-        "Header": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted),
-        "Footer": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted),
+        "Header": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
+        "Footer": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
     }
 
 
@@ -316,8 +322,12 @@ def _apply_spacing(para: Any, look: _Look) -> None:
         para.space_before = Pt(look.before)
     if look.after is not None:
         para.space_after = Pt(look.after)
-    if look.line is not None:
-        para.line_spacing = look.line
+    if look.line is not None and look.size is not None:
+        # "At least size x line" points, as the PDF writer's leading. Word's "multiple"
+        # spacing would scale the font's own line height (about 1.36 em for Noto
+        # Serif), making the DOCX about a third longer than the PDF.
+        para.line_spacing = Pt(round(look.size * look.line, 2))
+        para.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     if look.indent_mm is not None:
         para.left_indent = Mm(look.indent_mm)
     if look.hanging_mm is not None:
