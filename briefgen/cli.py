@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -124,6 +124,125 @@ def diff(old: Path, new: Path, output_format: str) -> int:
         click.echo(json.dumps(changes.as_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff_text(changes), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", multiple=True, required=True, help="Recipient (repeatable).")
+@click.option("--cc", multiple=True, help="Copy recipient (repeatable).")
+@click.option("--from", "sender", default=None, help="Sender address.")
+@click.option(
+    "-o",
+    "--output",
+    "eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the message (default: out/<name>.eml).",
+)
+@click.option("--attach-docx", is_flag=True, help="Attach the DOCX as well as the PDF.")
+@click.option("--template", default="briefing_memo", show_default=True, help="Layout.")
+@click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--audience", default=None, metavar="NAME", help="Send this audience's variant.")
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Warn when the attachments pass this many megabytes.",
+)
+@click.option("--send", "do_send", is_flag=True, help="Send it through --smtp too.")
+@click.option("--smtp", default=None, metavar="HOST:PORT", help="SMTP server for --send.")
+@click.option("--starttls", is_flag=True, help="Upgrade the SMTP connection with STARTTLS.")
+@click.option(
+    "--user",
+    default=None,
+    help="SMTP login; the password comes from BRIEFGEN_SMTP_PASSWORD or a prompt.",
+)
+def email(
+    file: Path,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    sender: str | None,
+    eml: Path | None,
+    attach_docx: bool,
+    template: str,
+    theme_file: Path | None,
+    audience: str | None,
+    max_size: float,
+    do_send: bool,
+    smtp: str | None,
+    starttls: bool,
+    user: str | None,
+) -> int:
+    """Write an email (.eml) with the brief's PDF attached, and optionally send it."""
+    from briefgen import mailer
+    from briefgen.build import BuildRequest, render_brief, source_date_epoch
+    from briefgen.errors import BriefgenError, InvalidInputError
+    from briefgen.output import check_not_input, write_atomically
+
+    if do_send and not smtp:
+        raise click.UsageError("--send needs --smtp HOST:PORT")
+    try:
+        envelope = mailer.Envelope(
+            to=mailer.parse_addresses(to, "--to"),
+            cc=mailer.parse_addresses(cc, "--cc") if cc else (),
+            sender=mailer.parse_addresses([sender], "--from")[0] if sender else None,
+        )
+        server = mailer.parse_server(smtp) if smtp else None
+    except mailer.MailError as error:
+        raise click.UsageError(str(error)) from None
+    formats = ("pdf", "docx") if attach_docx else ("pdf",)
+    target = eml or Path("out") / f"{file.stem}.eml"
+    request = BuildRequest(file, target.parent, formats, template, theme_file, audience=audience)
+    try:
+        from briefgen.audience import for_audience
+        from briefgen.validation import load_brief
+
+        files = render_brief(request)
+        brief = for_audience(load_brief(file), audience)
+        message = mailer.build_message(brief, files, envelope, source_date_epoch())
+        check_not_input(target, [file])
+        write_atomically(target, message.as_bytes())
+    except InvalidInputError as error:
+        _report(error.problems, "text")
+        return EXIT_INVALID
+    except BriefgenError as error:
+        click.echo(f"{file}: error: {error}", err=True)
+        return EXIT_INVALID
+    size = mailer.attachment_bytes(message)
+    click.echo(f"wrote {target} ({_size(len(message.as_bytes()))}; to {', '.join(to)})")
+    if size > max_size * 1_000_000:
+        click.echo(
+            f"warning: the attachments are {size / 1_000_000:.1f} MB encoded, more than "
+            f"{max_size:g} MB; some mail servers refuse messages this large",
+            err=True,
+        )
+    if not do_send or server is None:
+        return EXIT_OK
+    return _send(message, server, starttls, user, target)
+
+
+def _send(
+    message: Any, server: tuple[str, int], starttls: bool, user: str | None, saved: Path
+) -> int:
+    """Send the written message; on failure say so, and that the .eml is kept."""
+    import os
+
+    from briefgen import mailer
+
+    password = None
+    if user:
+        password = os.environ.get("BRIEFGEN_SMTP_PASSWORD")
+        if password is None:
+            password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
+    settings = mailer.SmtpSettings(server[0], server[1], starttls, user, password)
+    try:
+        mailer.send(message, settings)
+    except mailer.MailError as error:
+        click.echo(f"error: {error}; the message is kept in {saved}", err=True)
+        return EXIT_INVALID
+    click.echo(f"sent through {server[0]}:{server[1]}")
     return EXIT_OK
 
 

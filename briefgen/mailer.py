@@ -1,0 +1,277 @@
+"""A brief as an email: the PDF (and optionally the DOCX) attached, the gist in the body.
+
+The message is built with Python's ``email`` package (RFC 5322, MIME): a
+plain-text and an HTML body (``multipart/alternative``) holding the marking, the
+meeting details and the key points, then the attachments.  Following the TLP
+convention for email, the subject starts with the brief's TLP label.  Sending
+uses ``smtplib``; the ``.eml`` is always written first, so a failed send loses
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import smtplib
+import ssl
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses, make_msgid
+
+from briefgen.build import RenderedFile
+from briefgen.compose.inline import inline_to_markup, inline_to_plain
+from briefgen.compose.view import date_range, long_date, marking_line
+from briefgen.errors import BriefgenError
+from briefgen.models.brief import Brief
+
+MIME_TYPES = {
+    "pdf": ("application", "pdf"),
+    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+DEFAULT_MAX_MB = 10.0
+"""Many mail servers refuse messages much larger than this (attachments grow by a third)."""
+SMTP_TIMEOUT = 30.0
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+class MailError(BriefgenError):
+    """An address, a server setting or a send that failed; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Who the message is from and to."""
+
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...] = ()
+    sender: Address | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """Where and how to send."""
+
+    host: str
+    port: int
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+
+
+def parse_addresses(values: Sequence[str], option: str) -> tuple[Address, ...]:
+    """Parse ``"Name <user@example.org>"`` or ``user@example.org`` values (comma lists too).
+
+    Display names may use any script; the address itself must be plain ASCII
+    (the domain may be internationalised, and is sent in its IDNA form).
+    """
+    addresses = []
+    for display, spec in getaddresses(list(values)):
+        addresses.append(_address(display, spec, option))
+    if not addresses:
+        raise MailError(f"{option}: no address given")
+    return tuple(addresses)
+
+
+def _address(display: str, spec: str, option: str) -> Address:
+    local, _, domain = spec.rpartition("@")
+    if not local or not domain or re.search(r"[\s<>]", spec):
+        raise MailError(f"{option}: {spec or display!r} is not an email address")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise MailError(f"{option}: {domain!r} is not a valid mail domain") from None
+    if not local.isascii():
+        raise MailError(f"{option}: {spec!r}: the part before @ must be ASCII")
+    return Address(display_name=display, username=local, domain=ascii_domain)
+
+
+def build_message(
+    brief: Brief,
+    files: Sequence[RenderedFile],
+    envelope: Envelope,
+    date: dt.datetime | None = None,
+) -> EmailMessage:
+    """The whole message: headers, text and HTML bodies, and the rendered files attached."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject(brief)
+    message["From"] = envelope.sender or Address("briefgen", "briefgen", "localhost")
+    message["To"] = envelope.to
+    if envelope.cc:
+        message["Cc"] = envelope.cc
+    moment = date or dt.datetime.now(dt.UTC)
+    message["Date"] = format_datetime(moment)
+    message["Message-ID"] = _message_id(files, moment, reproducible=date is not None)
+    names = [attachment_name(brief, item.fmt) for item in files]
+    message.set_content(text_body(brief, names))
+    message.add_alternative(html_body(brief, names), subtype="html")
+    for item, name in zip(files, names, strict=True):
+        maintype, subtype = MIME_TYPES[item.fmt]
+        message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=name)
+    return message
+
+
+def subject(brief: Brief) -> str:
+    """``[TLP:AMBER] Title``: the TLP convention puts the label first in the subject."""
+    tlp = brief.meta.marking.tlp
+    title = inline_to_plain(brief.meta.title)
+    return f"[{tlp}] {title}" if tlp else title
+
+
+def attachment_name(brief: Brief, fmt: str) -> str:
+    """A readable file name from the title and date, safe on every system.
+
+    Path separators, control and reserved characters are dropped and the
+    length is bounded; letters of any script stay (the email package encodes
+    them per RFC 2231).
+    """
+    title = unicodedata.normalize("NFC", inline_to_plain(brief.meta.title))
+    title = " ".join(_UNSAFE_IN_NAMES.sub(" ", title).split()).strip(" .") or "brief"
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0].rstrip(" .,;-")
+    return f"{title} {brief.meta.date.isoformat()}.{fmt}"
+
+
+def text_body(brief: Brief, attachments: Sequence[str]) -> str:
+    """The plain-text body: marking, title, meeting details, key points, what is attached."""
+    lines = [_marking(brief), "", inline_to_plain(brief.meta.title)]
+    if brief.meta.subtitle:
+        lines.append(inline_to_plain(brief.meta.subtitle))
+    lines += ["", *(f"{label}: {value}" for label, value in _details(brief)), "", "Key points:"]
+    lines += [
+        f"{number}. {inline_to_plain(point.text)}"
+        for number, point in enumerate(brief.summary, start=1)
+    ]
+    lines += ["", "Attached: " + ", ".join(attachments), "", _marking(brief)]
+    return "\n".join(lines) + "\n"
+
+
+def html_body(brief: Brief, attachments: Sequence[str]) -> str:
+    """The HTML body: the same content, every value escaped; links only http(s)/mailto."""
+    from markupsafe import Markup, escape
+
+    details = Markup("").join(
+        Markup("<tr><th align='left'>{}</th><td>{}</td></tr>").format(label, value)
+        for label, value in _details(brief)
+    )
+    points = Markup("").join(
+        Markup("<li>{}</li>").format(Markup(inline_to_markup(point.text)))
+        for point in brief.summary
+    )
+    marking = escape(_marking(brief))
+    return str(
+        Markup(
+            "<!DOCTYPE html><html><body style='font-family:sans-serif'>"
+            "<p><b>{marking}</b></p><h2>{title}</h2>{subtitle}<table>{details}</table>"
+            "<h3>Key points</h3><ol>{points}</ol><p>Attached: {attached}</p>"
+            "<p><b>{marking}</b></p></body></html>"
+        ).format(
+            marking=marking,
+            title=Markup(inline_to_markup(brief.meta.title)),
+            subtitle=Markup("<p>{}</p>").format(Markup(inline_to_markup(brief.meta.subtitle)))
+            if brief.meta.subtitle
+            else "",
+            details=details,
+            points=points,
+            attached=", ".join(attachments),
+        )
+    )
+
+
+def _marking(brief: Brief) -> str:
+    marking = brief.meta.marking
+    line = marking_line(marking.banner, marking.caveats)
+    return f"{line} {marking.tlp}" if marking.tlp else line
+
+
+def _details(brief: Brief) -> list[tuple[str, str]]:
+    meta = brief.meta
+    rows = [("Date", long_date(meta.date))]
+    if meta.event:
+        rows.append(("Meeting", meta.event.name))
+        rows.append(("When", date_range(meta.event.start, meta.event.end)))
+        if meta.event.location:
+            from briefgen.compose.view import country_name
+
+            location = meta.event.location
+            rows.append(("Where", f"{location.city}, {country_name(location.country)}"))
+    rows += [
+        (label, value)
+        for label, value in (
+            ("Prepared for", meta.prepared_for),
+            ("Prepared by", meta.prepared_by),
+            ("Version", meta.version),
+        )
+        if value
+    ]
+    return rows
+
+
+def _message_id(files: Sequence[RenderedFile], moment: dt.datetime, *, reproducible: bool) -> str:
+    """A fresh Message-ID; derived from the content when the date is fixed (reproducible)."""
+    if not reproducible:
+        return make_msgid(domain="briefgen.invalid")
+    digest = hashlib.sha256(b"".join(item.data for item in files)).hexdigest()[:24]
+    return f"<{digest}.{int(moment.timestamp())}@briefgen.invalid>"
+
+
+def attachment_bytes(message: EmailMessage) -> int:
+    """Total size of the attachments as they travel (base64 adds about a third)."""
+    return sum(len(part.as_bytes()) for part in message.iter_attachments())
+
+
+def parse_server(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` or ``[IPv6]:PORT`` into its parts."""
+    found = re.fullmatch(r"\[([^\]]+)\]:(\d+)|([^:\s]+):(\d+)", value.strip())
+    if not found:
+        raise MailError(f"--smtp: {value!r} is not HOST:PORT (e.g. smtp.example.org:587)")
+    host = found.group(1) or found.group(3)
+    port = int(found.group(2) or found.group(4))
+    if not 0 < port < 65536:
+        raise MailError(f"--smtp: port {port} is not between 1 and 65535")
+    return host, port
+
+
+def send(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Send through an SMTP server; every failure becomes a one-line MailError."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT) as server:
+            if settings.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if settings.user:
+                server.login(settings.user, settings.password or "")
+            refused = server.send_message(message)
+    except smtplib.SMTPAuthenticationError as error:
+        raise MailError(
+            f"{where} refused the login for {settings.user!r}: {_reply(error)}"
+        ) from None
+    except smtplib.SMTPNotSupportedError as error:
+        raise MailError(f"{where} does not support that: {error}") from None
+    except smtplib.SMTPRecipientsRefused as error:
+        listed = ", ".join(sorted(error.recipients))
+        raise MailError(f"{where} refused every recipient: {listed}") from None
+    except smtplib.SMTPResponseException as error:
+        raise MailError(f"{where} refused the message: {_reply(error)}") from None
+    except (ssl.SSLError, ssl.CertificateError) as error:
+        raise MailError(f"{where}: TLS failed: {error}") from None
+    except TimeoutError:
+        raise MailError(f"{where} did not answer within {SMTP_TIMEOUT:.0f} s") from None
+    except (OSError, smtplib.SMTPException) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise MailError(f"cannot send through {where}: {reason}") from None
+    if refused:
+        raise MailError(f"{where} refused some recipients: {', '.join(sorted(refused))}")
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    text = (
+        error.smtp_error.decode("utf-8", "replace")
+        if isinstance(error.smtp_error, bytes)
+        else str(error.smtp_error)
+    )
+    return f"{error.smtp_code} {text}".strip()
