@@ -303,13 +303,35 @@ def _check_image(path: Path, shown: Path) -> None:
 _LOGO = ("letterhead", "logo")
 
 
+MAX_FONT_BYTES = 64 * 1024 * 1024
+"""The largest CJK fonts are about 20 MB; a file this large is not a font."""
+_TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
+
+
 def _check_font_files(theme: Theme) -> None:
+    """Every named face must be a TrueType file: only those are embedded (as subsets),
+    so a theme cannot have any other local file read into the PDF."""
     for name, family in theme.fonts.families.items():
         for style in ("regular", "bold", "italic", "bold_italic"):
             face = getattr(family, style)
-            if face is not None and not face.is_file():
-                loc = ("fonts", "families", name, style)
-                raise _ThemeKeyError(loc, f"no font file {face}")
+            if face is not None:
+                problem = _font_file_problem(face)
+                if problem:
+                    raise _ThemeKeyError(("fonts", "families", name, style), problem)
+
+
+def _font_file_problem(path: Path) -> str | None:
+    if not path.is_file():
+        return f"no font file {path}"
+    if path.stat().st_size > MAX_FONT_BYTES:
+        return f"{path} is larger than {MAX_FONT_BYTES // (1024 * 1024)} MiB; not a font"
+    with path.open("rb") as stream:
+        magic = stream.read(4)
+    if magic == b"OTTO":
+        return f"{path} is an OpenType font with CFF outlines; use a TrueType (.ttf) font"
+    if magic not in _TRUETYPE_MAGIC:
+        return f"{path} is not a TrueType font file"
+    return None
 
 
 def default_theme() -> Theme:

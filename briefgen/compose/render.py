@@ -8,6 +8,7 @@ helpers are the only way to produce markup from user text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,11 +144,11 @@ def template_environment(template: str) -> Environment:
 
 
 def _new_environment(search_path: list[Path]) -> Environment:
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     environment = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(path) for path in search_path]),
+        loader=_contained_loader(search_path),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -157,6 +158,31 @@ def _new_environment(search_path: list[Path]) -> Environment:
     environment.filters.update(_FILTERS)
     environment.globals.update(_GLOBALS)
     return environment
+
+
+def _contained_loader(search_path: list[Path]) -> Any:
+    """A file loader that reads only files really inside the template folders.
+
+    Jinja already refuses ``..`` in template names; this also refuses a file
+    whose real path (symbolic links followed) lies outside every folder, so a
+    template folder from someone else cannot ``{% include %}`` the user's files
+    into a brief.
+    """
+    from jinja2 import FileSystemLoader, TemplateNotFound
+
+    roots = [path.resolve() for path in search_path]
+
+    class ContainedLoader(FileSystemLoader):
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            if not any(real.is_relative_to(root) for root in roots):
+                raise TemplateNotFound(f"{template} (it lies outside the template folders)")
+            return source, filename, uptodate
+
+    return ContainedLoader([str(path) for path in search_path])
 
 
 _FILTERS: dict[str, Any] = {

@@ -129,6 +129,16 @@ def _max_pages(root: Element) -> int | None:
     return int(value)
 
 
+def _safe_href(href: str | None) -> str | None:
+    """Keep web and mail links only. A template writes markup itself, so it could write
+    ``<a href="javascript:...">`` or ``file:``; such a link is dropped, its text kept."""
+    if not href:
+        return None
+    from briefgen.compose.inline import is_safe_link
+
+    return href if is_safe_link(href) else None
+
+
 def _decor(root: Element) -> PageDecor:
     element = root.find("decor")
     if element is None:
@@ -333,7 +343,7 @@ def _nested_style(child: Element, style: _Style) -> _Style:
     if child.tag == "i":
         return _Style(style.bold, True, style.href, style.lang)
     if child.tag == "a":
-        return _Style(style.bold, style.italic, child.get("href") or None, style.lang)
+        return _Style(style.bold, style.italic, _safe_href(child.get("href")), style.lang)
     if child.tag == "span":
         return _Style(style.bold, style.italic, style.href, child.get("lang") or style.lang)
     raise MarkupError(f"unknown inline element <{child.tag}>")

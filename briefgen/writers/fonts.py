@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.theme import Theme
@@ -82,7 +82,10 @@ def load_face(path: Path) -> Face:
 
 
 def _register(path: Path) -> Face:
-    font = TTFont(_font_name(path), str(path))
+    try:
+        font = TTFont(_font_name(path), str(path))
+    except (TTFError, OSError) as error:  # theme loading checks the file; this is for the rest
+        raise PdfWriteError(f"cannot use the font {path}: {error}") from None
     pdfmetrics.registerFont(font)
     return Face(name=font.fontName, path=path, cmap=font.face.charToGlyph)
 
