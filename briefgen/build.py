@@ -20,7 +20,7 @@ from briefgen.audience import for_audience
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
-from briefgen.output import check_not_input, write_atomically
+from briefgen.output import check_not_input, write_all_atomically
 from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
 
@@ -99,7 +99,10 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
 def output_path(request: BuildRequest, fmt: str) -> Path:
     """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<audience>.<fmt>`` for an audience variant."""
     suffix = f"-{request.audience}" if request.audience else ""
-    return request.out_dir / f"{request.source.stem}{suffix}.{fmt}"
+    name = f"{request.source.stem}{suffix}.{fmt}"
+    if Path(name).name != name or name.startswith("."):
+        raise BriefgenError(f"refusing the output name {name!r}: it would leave {request.out_dir}")
+    return request.out_dir / name
 
 
 def build_brief(request: BuildRequest) -> list[BuiltFile]:
@@ -107,11 +110,10 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
     rendered = render_brief(request)
     for item in rendered:
         check_not_input(item.path, [request.source])
-    built = []
-    for item in rendered:
-        write_atomically(item.path, item.data)
-        built.append(BuiltFile(path=item.path, size=len(item.data), seconds=item.seconds))
-    return built
+    write_all_atomically([(item.path, item.data) for item in rendered])
+    return [
+        BuiltFile(path=item.path, size=len(item.data), seconds=item.seconds) for item in rendered
+    ]
 
 
 def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:

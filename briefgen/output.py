@@ -1,18 +1,33 @@
 """Writing output files safely: all or nothing, never over the input, never half-written.
 
-A build renders every format in memory first; only then are files written,
-each to a temporary file in the same folder and renamed over the old one, so
-a failure at any point leaves the last good outputs untouched.
+A build renders every format in memory first.  Then every file is written to a
+temporary file in its folder and flushed to disk; only when all of them are
+safely written are they renamed over the old outputs.  A failure at any point
+(a full disk, a folder that is not writable) removes the temporary files and
+leaves the last good outputs untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
+
+_PLAIN_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "a folder is in the way",
+}
 
 
 class OutputError(BriefgenError):
@@ -21,23 +36,54 @@ class OutputError(BriefgenError):
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` via a temporary file and an atomic rename."""
-    folder = target.parent
+    write_all_atomically([(target, data)])
+
+
+def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every file goes to a flushed temporary file first; the renames, which are
+    atomic and do not need space, happen only after all writes succeeded.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        for target, data in files:
+            staged.append((_staged_copy(target, data), target))
+        for temporary, target in staged:
+            temporary.replace(target)
     except OSError as error:
-        raise OutputError(f"cannot write to {folder}: {error.strerror}") from None
+        raise OutputError(_message(error, [target for target, _ in files])) from None
+    finally:
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _staged_copy(target: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``target`` under a temporary name and flush it to disk."""
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(target)
-    except OSError as error:
+        temporary.chmod(0o644)
+    except OSError:
         with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise OutputError(f"cannot write {target}: {error.strerror}") from None
+            temporary.unlink()
+        raise
+    return temporary
+
+
+def _message(error: OSError, targets: list[Path]) -> str:
+    """Which file could not be written and why, in plain words; nothing was replaced."""
+    reason = _PLAIN_REASONS.get(error.errno or 0, error.strerror or str(error))
+    where = ", ".join(str(target) for target in targets)
+    replaced = "the previous outputs are unchanged" if len(targets) > 1 else "nothing was replaced"
+    return f"cannot write {where}: {reason}; {replaced}"
 
 
 def check_not_input(target: Path, inputs: list[Path]) -> None:

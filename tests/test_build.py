@@ -103,7 +103,7 @@ def test_unwritable_output_folder_is_a_clear_error(
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert main(["build", str(SAMPLE), "-o", str(blocker / "out")]) == 1
-    assert "cannot write to" in capsys.readouterr().err
+    assert "a part of the path is a file, not a folder" in capsys.readouterr().err
 
 
 def test_several_files_in_parallel(tmp_path: Path) -> None:
