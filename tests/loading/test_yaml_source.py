@@ -104,7 +104,7 @@ def test_format_path() -> None:
         ("title: !!python/object:os.system x\n", "YAML tags such as !!python/object:os.system"),
         ("title: !custom x\n", "YAML tags such as !custom"),
         ("? [a, b]\n: 1\n", "keys must be plain words"),
-        ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+        ("a: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 50 levels deep"),
         ("a: " + "[" * 60 + "]" * 60 + "\n", "nested more than 50 levels"),
     ],
 )
@@ -147,7 +147,6 @@ def test_fast_path_gives_the_same_data_as_the_round_trip_path(path: Path) -> Non
         "d: 2024-02-30\n",
         "1: one\n",
         "a: !!set {x, y}\n",
-        "a: &x [*x]\n",
     ],
 )
 def test_fast_path_defers_to_the_round_trip_path_when_in_doubt(text: str) -> None:
