@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,28 @@ def theme_copy(path: Path, *, replace: tuple[str, str] = ("", ""), letterhead: s
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+EXAMPLES: Counter[str] = Counter()
+"""Property-based examples run, by test: printed at the end so CI logs show the count."""
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Report how many generated examples the property tests ran."""
+    if EXAMPLES:
+        listed = ", ".join(f"{name}: {count}" for name, count in sorted(EXAMPLES.items()))
+        total = sum(EXAMPLES.values())
+        terminalreporter.write_sep("-", f"property-based examples run: {total}")
+        terminalreporter.write_line(listed)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test fails the run: a check that did not run must not pass silently
+    (a missing LibreOffice, poppler or qpdf is a failure, not a skip)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        reporter.write_line(f"error: {len(skipped)} test(s) skipped; every test must run")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
