@@ -12,7 +12,7 @@ import pytest
 from briefgen.cli import main
 from briefgen.resources import templates_root
 from briefgen.theme import ThemeError, default_theme, load_theme
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, theme_copy
 
 FONTS = templates_root() / "fonts"
 
@@ -78,3 +78,31 @@ def test_bad_themes_are_refused_with_the_reason(
     assert main(["build", str(SAMPLE), "-o", str(out), "--theme", str(path)]) == 1
     assert re.match(rf"{re.escape(str(path))}:\d+:\d+: error: ", capsys.readouterr().err)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"root:x:0:0:root:/root:/bin/bash\n", "is not a TrueType font file"),
+        (b"OTTO" + b"\x00" * 64, "OpenType font with CFF outlines"),
+        (b"", "is not a TrueType font file"),
+    ],
+)
+def test_theme_fonts_must_be_truetype_files(tmp_path: Path, content: bytes, message: str) -> None:
+    """Only font subsets are embedded, so a theme cannot smuggle another file into a PDF."""
+    impostor = tmp_path / "impostor.ttf"
+    impostor.write_bytes(content)
+    theme = theme_copy(
+        tmp_path / "theme.toml",
+        replace=('regular = "', f'regular = "{impostor}" # '),
+    )
+    with pytest.raises(ThemeError, match=message):
+        load_theme(theme)
+
+
+def test_a_font_path_to_any_other_file_is_refused_by_name(tmp_path: Path) -> None:
+    theme = theme_copy(
+        tmp_path / "theme.toml", replace=('regular = "', 'regular = "/etc/passwd" # ')
+    )
+    with pytest.raises(ThemeError, match=r"fonts\.families\.Noto Serif\.regular: /etc/passwd"):
+        load_theme(theme)
