@@ -52,12 +52,15 @@ class Figure:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def cold(argv: Sequence[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
+def cold(
+    argv: Sequence[str], repeat: int, environment: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Median wall time and the largest peak RSS of ``repeat`` runs of a whole process."""
     times, peaks = [], []
+    env = {**os.environ, **(environment or {})}
     for _ in range(repeat):
         started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
         times.append(time.perf_counter() - started)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -324,10 +327,15 @@ def parallel_figures(out: Path) -> list[Figure]:
         copies.append(str(target))
     shutil.copytree(SAMPLE.parent / "sources", folder / "sources", dirs_exist_ok=True)
     figures = []
-    for jobs in (1, 2):
-        argv = [sys.executable, "-m", "briefgen", "build", *copies, "-o", str(folder / "out")]
-        seconds, peak = cold([*argv, "-j", str(jobs)], 1)
-        figures.append(Figure(f"cold build 8 briefs -j {jobs}", seconds, peak))
+    argv = [sys.executable, "-m", "briefgen", "build", *copies, "-o", str(folder / "out")]
+    runs: tuple[tuple[str, list[str], dict[str, str]], ...] = (
+        ("cold build 8 briefs, one core", ["-j", "1"], {"BRIEFGEN_NO_HELPER": "1"}),
+        ("cold build 8 briefs -j 1", ["-j", "1"], {}),
+        ("cold build 8 briefs -j 2", ["-j", "2"], {}),
+    )
+    for name, options, environment in runs:
+        seconds, peak = cold([*argv, *options], 1, environment)
+        figures.append(Figure(name, seconds, peak))
     return figures
 
 
@@ -352,14 +360,14 @@ def targets(by_name: dict[str, Figure], floor: float) -> list[str]:
     """Each target of issue 8 with the measured value and whether it is met."""
     warm_both = by_name["warm build both"].seconds
     x50 = by_name["warm build both x50"].seconds
-    j1 = by_name["cold build 8 briefs -j 1"].seconds
+    one_core = by_name["cold build 8 briefs, one core"].seconds
     j2 = by_name["cold build 8 briefs -j 2"].seconds
     checks = [
         ("cold build both <= 1.3x floor", by_name["cold build both"].seconds / floor, 1.3, "x"),
         ("cold validate <= 0.5x floor", by_name["cold validate"].seconds / floor, 0.5, "x"),
         ("warm build both < 60 ms", warm_both * 1000, 60.0, " ms"),
         ("x50 content <= 50x warm time", x50 / warm_both, 50.0, "x"),
-        ("-j 2 no slower than -j 1 (8 briefs)", j2 / j1, 1.05, "x of -j 1"),
+        ("-j 2 faster than one core (8 briefs)", j2 / one_core, 0.8, "x of one core"),
     ]
     return [
         f"  {'met ' if value <= limit else 'MISS'}  {name:<36} measured {value:.2f}{unit}"

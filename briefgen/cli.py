@@ -9,6 +9,7 @@ start fast. Problems go to stderr as ``FILE:LINE:COL: error: PATH: message``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -227,7 +228,6 @@ def _send(
     message: Any, server: tuple[str, int], starttls: bool, user: str | None, saved: Path
 ) -> int:
     """Send the written message; on failure say so, and that the .eml is kept."""
-    import os
 
     from briefgen import mailer
 
@@ -381,7 +381,9 @@ def build(
 
     formats = FORMATS if output_format == "all" else (output_format,)
     # With -j the builds already run side by side; no format helper per build then.
-    parallel_formats = jobs == 1 or len(files) == 1
+    # BRIEFGEN_NO_HELPER=1 renders in sequence in one process (for benchmarks and debugging).
+    one_at_a_time = jobs == 1 or len(files) == 1
+    parallel_formats = one_at_a_time and not os.environ.get("BRIEFGEN_NO_HELPER")
     requests = [
         BuildRequest(
             file,
