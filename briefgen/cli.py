@@ -228,7 +228,6 @@ def _send(
     message: Any, server: tuple[str, int], starttls: bool, user: str | None, saved: Path
 ) -> int:
     """Send the written message; on failure say so, and that the .eml is kept."""
-
     from briefgen import mailer
 
     password = None
