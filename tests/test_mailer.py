@@ -98,6 +98,8 @@ def test_a_sent_message_carries_the_built_pdf_and_encodes_names(
     assert docx_part.get_content_type().endswith("wordprocessingml.document")
     assert docx_part.get_content() == expected["docx"]
     assert (tmp_path / "brief.eml").read_bytes() == data  # what was sent is what was saved
+    assert not message.defects
+    assert all(not part.defects for part in message.walk())  # the parser found nothing amiss
 
 
 def test_the_bodies_hold_the_marking_meeting_and_key_points(tmp_path: Path) -> None:

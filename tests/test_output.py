@@ -91,3 +91,13 @@ def test_an_output_that_is_the_input_is_refused(
     assert main(["build", str(brief), "-o", str(out)]) == 1
     assert "refusing to overwrite the input file" in capsys.readouterr().err
     assert brief.read_text(encoding="utf-8") == SAMPLE.read_text(encoding="utf-8")
+
+
+def test_output_names_cannot_leave_the_output_folder(tmp_path: Path) -> None:
+    from briefgen.build import BuildRequest, output_path
+    from briefgen.errors import BriefgenError
+
+    assert output_path(BuildRequest(SAMPLE, tmp_path), "pdf") == tmp_path / f"{SAMPLE.stem}.pdf"
+    for audience in ("../../etc/x", "a/b"):
+        with pytest.raises(BriefgenError, match="would leave"):
+            output_path(BuildRequest(SAMPLE, tmp_path, audience=audience), "pdf")
