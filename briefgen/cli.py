@@ -48,7 +48,10 @@ def cli() -> None:
 @_FILES
 @_REPORT_FORMAT
 def validate(files: tuple[Path, ...], output_format: str) -> int:
-    """Check briefs (and theme files, *.toml) against their schemas and cross-references."""
+    """Check briefs (and *.toml themes) for problems.
+
+    Every problem is reported at once, located at its line and column.
+    """
     from briefgen.errors import InvalidInputError
     from briefgen.validation import load_brief
 
@@ -76,7 +79,11 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
 @click.option("--ignore-case", is_flag=True, help="Match quotes regardless of letter case.")
 @_REPORT_FORMAT
 def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_format: str) -> int:
-    """Validate, then check provenance: quotes found in their sources, claims cited."""
+    """Validate, then check quotes against their sources.
+
+    Every quote must be found in its source's local text, and every key point, commitment
+    and risk must cite a source (a source nobody cites is a warning).
+    """
     from briefgen.errors import InvalidInputError
     from briefgen.loading.yaml_source import load_yaml_file
     from briefgen.provenance import ProvenanceOptions, check_provenance
@@ -105,7 +112,11 @@ def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_forma
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @_REPORT_FORMAT
 def diff(old: Path, new: Path, output_format: str) -> int:
-    """Show what changed from OLD to NEW, item by item (matched by id), field by field."""
+    """Show what changed between two versions.
+
+    Items are matched by id (renames detected), key points and timeline entries by their
+    text; every changed field is listed.
+    """
     from briefgen.changes import diff_briefs, format_diff_text
     from briefgen.errors import InvalidInputError
     from briefgen.validation import load_brief
@@ -176,7 +187,10 @@ def email(
     starttls: bool,
     user: str | None,
 ) -> int:
-    """Write an email (.eml) with the brief's PDF attached, and optionally send it."""
+    """Write (and send) an email with the PDF attached.
+
+    The .eml is written first, so a failed send loses nothing.
+    """
     from briefgen import mailer
     from briefgen.build import BuildRequest, render_brief, source_date_epoch
     from briefgen.errors import BriefgenError, InvalidInputError
@@ -257,8 +271,10 @@ def _report(problems: list[Problem], output_format: str) -> None:
 @cli.command()
 @click.option("--theme", "of_theme", is_flag=True, help="The schema of a theme file instead.")
 def schema(of_theme: bool) -> int:
-    """Print the JSON Schema of a brief (schemas/brief.schema.json) or, with --theme, of a
-    theme file (schemas/theme.schema.json)."""
+    """Print the JSON Schema of a brief or a theme.
+
+    The output is schemas/brief.schema.json, or with --theme schemas/theme.schema.json.
+    """
     from briefgen.schema import schema_text, theme_schema_text
 
     click.echo(theme_schema_text() if of_theme else schema_text(), nl=False)
@@ -267,7 +283,7 @@ def schema(of_theme: bool) -> int:
 
 @cli.command()
 def templates() -> int:
-    """List the built-in layouts (for --template) and themes (for --theme)."""
+    """List the layouts and themes you can choose."""
     from briefgen.compose.render import DEFAULT_TEMPLATE, builtin_templates, template_description
     from briefgen.resources import templates_root
 
@@ -375,7 +391,11 @@ def build(
     audience: str | None,
     watch: bool,
 ) -> int:
-    """Build PDF and/or DOCX for each brief (OUT/<name>.pdf, OUT/<name>.docx)."""
+    """Build the PDF and DOCX of each brief.
+
+    Writes OUT/<name>.pdf and OUT/<name>.docx, all or nothing, and prints each path,
+    size and time.
+    """
     from briefgen.build import FORMATS, BuildRequest
 
     formats = FORMATS if output_format == "all" else (output_format,)
