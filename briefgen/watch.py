@@ -54,9 +54,17 @@ class WatchSet:
         )
 
     def folders(self) -> list[Path]:
-        """The folders to hand to the file watcher, none inside another."""
-        folders = sorted({p.parent for p in self.sources | self.themes} | set(self.template_dirs))
-        return [f for f in folders if not any(p != f and f.is_relative_to(p) for p in folders)]
+        """The folders to watch, each on its own (not recursively): the folders of the
+        briefs and theme files, and every folder of the templates.
+
+        Watching a brief's folder recursively could mean watching a whole home
+        directory; templates are the only files looked for below a folder.
+        """
+        folders = {path.parent for path in self.sources | self.themes}
+        for root in self.template_dirs:
+            folders.add(root)
+            folders.update(path for path in root.rglob("*") if path.is_dir())
+        return sorted(folders)
 
     def is_relevant(self, path: Path) -> bool:
         """True for a brief, a theme file, or a template file inside a template folder."""
@@ -105,6 +113,7 @@ def watch_and_rebuild(
         watch_filter=lambda _change, path: watch_set.is_relevant(Path(path)),
         stop_event=stop,
         raise_interrupt=False,
+        recursive=False,
         debounce=150,
         step=40,
     ):

@@ -211,3 +211,12 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "Traceback" not in stderr
     assert "stopped watching" in stdout
+
+
+def test_only_the_briefs_own_folder_is_watched_not_everything_below_it(tmp_path: Path) -> None:
+    brief = _copy_sample(tmp_path)
+    (tmp_path / "deep" / "deeper").mkdir(parents=True)
+    folders = WatchSet.for_requests([BuildRequest(brief, tmp_path / "out")]).folders()
+    assert tmp_path.resolve() in folders
+    assert (tmp_path / "deep").resolve() not in folders
+    assert (REPO / "templates" / "briefing_memo").resolve() in folders  # templates: every folder
