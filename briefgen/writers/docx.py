@@ -62,6 +62,7 @@ from briefgen.document.model import (
 )
 from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
+from briefgen.writers.scripts import east_asian_tag, preferred_languages
 
 __all__ = ["east_asian_font", "write_docx"]
 
@@ -115,12 +116,6 @@ _ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 _NBSP = "\u00a0"
 
 # Scripts Word draws with the East Asian font slot.
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]")
-_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_CJK_LANGS = ("ko", "ja", "zh")
-_HAN_FAMILY_ORDER = ("zh", "ja", "ko")
-"""Whose fonts to try for ideographs: Chinese fonts cover most, Korean ones fewest."""
 
 
 def write_docx(document: Document, theme: Theme) -> bytes:
@@ -151,24 +146,10 @@ def east_asian_font(theme: Theme, text: str, lang: str | None) -> tuple[str | No
     ambiguous, so they get a font that can draw them but no language tag.
     ``(None, None)`` means the run needs nothing East Asian.
     """
-    tag = lang if lang and _primary(lang) in _CJK_LANGS else _script_language(text)
-    candidates = [_primary(tag)] if tag else []
-    if _HAN.search(text):
-        candidates += list(_HAN_FAMILY_ORDER)
+    tag = east_asian_tag(text, lang)
+    candidates = preferred_languages(text, lang)
     family = next((f for f in (_family_for(theme, c) for c in candidates) if f), None)
     return family, tag
-
-
-def _script_language(text: str) -> str | None:
-    if _KANA.search(text):
-        return "ja"
-    if _HANGUL.search(text):
-        return "ko"
-    return None
-
-
-def _primary(lang: str) -> str:
-    return lang.split("-")[0].split("_")[0].lower()
 
 
 def _family_for(theme: Theme, subtag: str) -> str | None:

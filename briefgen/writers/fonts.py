@@ -31,6 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.theme import Theme
+from briefgen.writers.scripts import preferred_languages, primary
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""
@@ -97,7 +98,8 @@ def _font_name(path: Path) -> str:
     return f"bg-{stem}-{digest}"
 
 
-_ChainKey = tuple[Role, bool, bool, str]
+_ChainKey = tuple[Role, bool, bool, str, tuple[str, ...]]
+"""Role, bold, italic, the run's own language, and the languages its script suggests."""
 _SegmentKey = tuple[str, Role, bool, bool, str]
 
 
@@ -171,7 +173,7 @@ class FontBook:
 
     def face_for(self, char: str, role: Role, bold: bool = False) -> Face:
         """Return the first face that can draw ``char`` (for bullets and markers)."""
-        face = self._chain(role, bold, False, "").best(char)
+        face = self._chain(role, bold, False, "", ()).best(char)
         if face is None:
             raise MissingGlyphsError((char,), char)
         return face
@@ -184,10 +186,12 @@ class FontBook:
         Results are memoised: headings, labels and table cells repeat, and the
         PDF writer asks for the same strings again on every rebuild.
         """
-        key = (text, role, bold, italic, _primary(lang))
+        key = (text, role, bold, italic, primary(lang))
         cached = self._segments.get(key)
         if cached is None:
-            cached = tuple(self._split(text, self._chain(*key[1:])))
+            suggested = tuple(preferred_languages(text, lang))
+            chain = self._chain(role, bold, italic, primary(lang), suggested)
+            cached = tuple(self._split(text, chain))
             if len(self._segments) > 20_000:
                 self._segments.clear()
             self._segments[key] = cached
@@ -215,21 +219,39 @@ class FontBook:
         """Return the advance width of ``segments`` at ``size`` points."""
         return sum(float(pdfmetrics.stringWidth(seg.text, seg.font, size)) for seg in segments)
 
-    def _chain(self, role: Role, bold: bool, italic: bool, lang: str) -> _Chain:
-        key = (role, bold, italic, lang)
+    def _chain(
+        self, role: Role, bold: bool, italic: bool, lang: str, suggested: tuple[str, ...]
+    ) -> _Chain:
+        key = (role, bold, italic, lang, suggested)
         chain = self._chains.get(key)
         if chain is None:
-            chain = self._make_chain(role, bold, italic, lang)
+            chain = self._make_chain(*key)
             self._chains[key] = chain
         return chain
 
-    def _make_chain(self, role: Role, bold: bool, italic: bool, lang: str) -> _Chain:
-        """Language families first, then the role's family, then the theme's fallbacks."""
+    def _make_chain(
+        self, role: Role, bold: bool, italic: bool, lang: str, suggested: tuple[str, ...]
+    ) -> _Chain:
+        """The run's own language's families first, then the role's family, then the
+        families of the languages its script suggests (as the DOCX writer chooses its
+        East Asian font, see :mod:`briefgen.writers.scripts`), then the fallbacks."""
         fonts = self._theme.fonts
-        for_lang = [name for name, fam in fonts.families.items() if lang and lang in fam.langs]
-        names = dict.fromkeys([*for_lang, self._role_family(role), *fonts.fallbacks])
+        names = dict.fromkeys(
+            [
+                *self._families_for(lang),
+                self._role_family(role),
+                *(name for code in suggested for name in self._families_for(code)),
+                *fonts.fallbacks,
+            ]
+        )
         paths = dict.fromkeys(self._theme.family(name).face(bold, italic) for name in names)
         return _Chain(tuple(paths))
+
+    def _families_for(self, lang: str) -> list[str]:
+        """Families that declare ``lang`` among their ``langs``, fallbacks first."""
+        fonts = self._theme.fonts
+        names = [*fonts.fallbacks, *fonts.families]
+        return [n for n in dict.fromkeys(names) if lang and lang in fonts.families[n].langs]
 
     def _role_family(self, role: Role) -> str:
         fonts = self._theme.fonts
@@ -260,8 +282,3 @@ def _merge(pieces: list[tuple[Face, str]]) -> list[Segment]:
     """Join consecutive characters drawn in the same face into one segment."""
     runs = groupby(pieces, key=lambda piece: piece[0].name)
     return [Segment(name, "".join(char for _, char in run)) for name, run in runs]
-
-
-def _primary(lang: str | None) -> str:
-    """Return the primary subtag of a BCP-47 tag, lower-cased (``ko-KR`` -> ``ko``)."""
-    return (lang or "").replace("_", "-").split("-", 1)[0].lower()

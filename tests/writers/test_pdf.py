@@ -36,7 +36,7 @@ from briefgen.document.model import (
 )
 from briefgen.errors import BriefgenError
 from briefgen.theme import PageSetup, Theme
-from briefgen.writers.fonts import FontBook
+from briefgen.writers.fonts import FontBook, load_face
 from briefgen.writers.pdf import MissingGlyphsError, PdfWriteError, write_pdf
 from tests.writers.conftest import sample_document
 
@@ -442,3 +442,28 @@ def test_created_date_is_naive_utc_safe(theme: Theme) -> None:
     meta = pypdf.PdfReader(io.BytesIO(data)).metadata
     assert meta is not None
     assert str(meta["/CreationDate"]) == "D:20240102030405+00'00'"
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Meeting in 北京", "WenQuanYi Micro Hei"),  # ideographs alone: a Chinese font
+        ("岡野です", "IPAGothic"),  # kana makes it Japanese, kanji included
+        ("김홍균 金", "NanumGothic"),  # Hangul makes it Korean, hanja included
+    ],
+)
+def test_untagged_east_asian_text_gets_the_same_font_in_pdf_and_docx(
+    theme: Theme, text: str, family: str
+) -> None:
+    from briefgen.writers.docx import east_asian_font
+
+    assert east_asian_font(theme, text, None)[0] == family
+    faces = theme.family(family)
+    names = {load_face(path).name for path in (faces.regular, faces.bold) if path is not None}
+    east_asian = [
+        segment
+        for segment in FontBook(theme).segments(text, "body", lang=None)
+        if any(not char.isascii() for char in segment.text)
+    ]
+    assert east_asian
+    assert all(segment.font in names for segment in east_asian), east_asian
