@@ -150,7 +150,7 @@ def diff(old: Path, new: Path, output_format: str) -> int:
     "eml",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the message (default: out/<name>.eml).",
+    help="Where to write the message (default: out/<name>.eml, out/<name>-<audience>.eml).",
 )
 @click.option("--attach-docx", is_flag=True, help="Attach the DOCX as well as the PDF.")
 @click.option("--template", default="briefing_memo", show_default=True, help="Layout.")
@@ -198,6 +198,15 @@ def email(
 
     if do_send and not smtp:
         raise click.UsageError("--send needs --smtp HOST:PORT")
+    if do_send and not sender:
+        raise click.UsageError("--send needs --from: mail servers refuse mail from nobody")
+    unused = [
+        name
+        for name, value in (("--smtp", smtp), ("--user", user), ("--starttls", starttls))
+        if value
+    ]
+    if unused and not do_send:
+        raise click.UsageError(f"{', '.join(unused)} only apply with --send")
     try:
         envelope = mailer.Envelope(
             to=mailer.parse_addresses(to, "--to"),
@@ -208,7 +217,8 @@ def email(
     except mailer.MailError as error:
         raise click.UsageError(str(error)) from None
     formats = ("pdf", "docx") if attach_docx else ("pdf",)
-    target = eml or Path("out") / f"{file.stem}.eml"
+    variant = f"-{audience}" if audience else ""
+    target = eml or Path("out") / f"{file.stem}{variant}.eml"
     request = BuildRequest(file, target.parent, formats, template, theme_file, audience=audience)
     try:
         from briefgen.audience import for_audience
@@ -248,7 +258,11 @@ def _send(
     if user:
         password = os.environ.get("BRIEFGEN_SMTP_PASSWORD")
         if password is None:
-            password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
+            try:
+                password = click.prompt(f"SMTP password for {user}", hide_input=True, err=True)
+            except click.exceptions.Abort:
+                click.echo(f"error: no password given; the message is kept in {saved}", err=True)
+                return EXIT_INVALID
     settings = mailer.SmtpSettings(server[0], server[1], starttls, user, password)
     try:
         mailer.send(message, settings)

@@ -67,26 +67,60 @@ def parse_addresses(values: Sequence[str], option: str) -> tuple[Address, ...]:
     """Parse ``"Name <user@example.org>"`` or ``user@example.org`` values (comma lists too).
 
     Display names may use any script; the address itself must be plain ASCII
-    (the domain may be internationalised, and is sent in its IDNA form).
+    (the domain may be internationalised, and is sent in its IDNA form).  Each
+    error quotes the value as typed, since the parsed remains may say little.
     """
-    addresses = []
-    for display, spec in getaddresses(list(values)):
-        addresses.append(_address(display, spec, option))
+    addresses: list[Address] = []
+    for value in values:
+        addresses.extend(_addresses_in(value, option))
     if not addresses:
         raise MailError(f"{option}: no address given")
     return tuple(addresses)
 
 
-def _address(display: str, spec: str, option: str) -> Address:
+_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
+
+
+def _addresses_in(value: str, option: str) -> list[Address]:
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise MailError(f"{option}: {value!r} contains a line break or control character")
+    parsed = getaddresses([value])
+    problem = _parse_problem(value, parsed)
+    if problem:
+        raise MailError(f"{option}: {value!r} is not an email address ({problem})")
+    return [_address(display, spec, option, value) for display, spec in parsed]
+
+
+def _parse_problem(value: str, parsed: list[tuple[str, str]]) -> str | None:
+    if ";" in value and '"' not in value:
+        return "separate addresses with commas or repeat the option"
+    if not parsed or any(not spec or spec.count("@") != 1 for _, spec in parsed):
+        if "," in value and "<" in value and '"' not in value:
+            return 'put a display name with a comma in quotes: "Müller, Jörg" <j@example.de>'
+        return "expected name@domain, or Name <name@domain>"
+    if any(spec not in value for _, spec in parsed):
+        return "spaces inside the address"
+    return None
+
+
+def _address(display: str, spec: str, option: str, typed: str) -> Address:
     local, _, domain = spec.rpartition("@")
-    if not local or not domain or re.search(r"[\s<>]", spec):
-        raise MailError(f"{option}: {spec or display!r} is not an email address")
+    if not local.isascii() or not _LOCAL_PART.fullmatch(local):
+        raise MailError(f"{option}: {typed!r}: the part before @ must be plain ASCII")
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise MailError(f"{option}: {domain!r} is not a valid mail domain") from None
-    if not local.isascii():
-        raise MailError(f"{option}: {spec!r}: the part before @ must be ASCII")
+        ascii_domain = ""
+    labels = ascii_domain.split(".")
+    valid = len(labels) > 1 and all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
+    if valid and any(label.lower().startswith("xn--") for label in labels):
+        try:
+            ascii_domain.encode("ascii").decode("idna")
+        except UnicodeError:
+            valid = False
+    if not valid:
+        raise MailError(f"{option}: {typed!r}: {domain!r} is not a valid mail domain")
     return Address(display_name=display, username=local, domain=ascii_domain)
 
 
@@ -105,7 +139,7 @@ def build_message(
         message["Cc"] = envelope.cc
     moment = date or dt.datetime.now(dt.UTC)
     message["Date"] = format_datetime(moment)
-    message["Message-ID"] = _message_id(files, moment, reproducible=date is not None)
+    message["Message-ID"] = _message_id(files, envelope, moment, reproducible=date is not None)
     names = [attachment_name(brief, item.fmt) for item in files]
     message.set_content(text_body(brief, names))
     message.add_alternative(html_body(brief, names), subtype="html")
@@ -211,11 +245,17 @@ def _details(brief: Brief) -> list[tuple[str, str]]:
     return rows
 
 
-def _message_id(files: Sequence[RenderedFile], moment: dt.datetime, *, reproducible: bool) -> str:
-    """A fresh Message-ID; derived from the content when the date is fixed (reproducible)."""
+def _message_id(
+    files: Sequence[RenderedFile], envelope: Envelope, moment: dt.datetime, *, reproducible: bool
+) -> str:
+    """A fresh Message-ID; when the date is fixed (reproducible builds), derived from the
+    content and the recipients, so one brief sent to different people gets different ids
+    (mail services drop messages whose id they have already seen)."""
     if not reproducible:
         return make_msgid(domain="briefgen.invalid")
-    digest = hashlib.sha256(b"".join(item.data for item in files)).hexdigest()[:24]
+    recipients = ",".join(str(address) for address in (*envelope.to, *envelope.cc))
+    content = b"".join(item.data for item in files) + recipients.encode("utf-8")
+    digest = hashlib.sha256(content).hexdigest()[:24]
     return f"<{digest}.{int(moment.timestamp())}@briefgen.invalid>"
 
 
@@ -259,13 +299,17 @@ def send(message: EmailMessage, settings: SmtpSettings) -> None:
         raise MailError(f"{where} refused the message: {_reply(error)}") from None
     except (ssl.SSLError, ssl.CertificateError) as error:
         raise MailError(f"{where}: TLS failed: {error}") from None
-    except TimeoutError:
-        raise MailError(f"{where} did not answer within {SMTP_TIMEOUT:.0f} s") from None
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
+        if isinstance(error, TimeoutError) or "timed out" in str(error):
+            raise MailError(f"{where} did not answer within {SMTP_TIMEOUT:.0f} s") from None
+        raise MailError(f"{where} closed the connection: {error}") from None
     except (OSError, smtplib.SMTPException) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise MailError(f"cannot send through {where}: {reason}") from None
     if refused:
-        raise MailError(f"{where} refused some recipients: {', '.join(sorted(refused))}")
+        raise MailError(
+            f"{where} refused {', '.join(sorted(refused))}; the other recipients were sent it"
+        )
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:

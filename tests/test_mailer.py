@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, Session
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from briefgen.build import BuildRequest, render_brief
 from briefgen.cli import main
@@ -65,6 +65,11 @@ def _parse(data: bytes) -> EmailMessage:
 
 def _command(tmp_path: Path, *extra: str) -> list[str]:
     return ["email", str(SAMPLE), "-o", str(tmp_path / "brief.eml"), *extra]
+
+
+def _sending(tmp_path: Path, port: int, *extra: str) -> list[str]:
+    command = ["--to", "a@example.org", "--from", "desk@example.org"]
+    return _command(tmp_path, *command, "--send", "--smtp", f"127.0.0.1:{port}", *extra)
 
 
 def test_a_sent_message_carries_the_built_pdf_and_encodes_names(
@@ -149,11 +154,7 @@ def test_a_refused_login_is_a_clear_error_and_the_eml_is_kept(
     controller.start()
     monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", "wrong")
     try:
-        command = _command(
-            tmp_path, "--to", "a@example.org", "--send",
-            "--smtp", f"127.0.0.1:{controller.port}", "--user", "desk",
-        )  # fmt: skip
-        assert main(command) == 1
+        assert main(_sending(tmp_path, controller.port, "--user", "desk")) == 1
     finally:
         controller.stop()
     error = capsys.readouterr().err
@@ -166,8 +167,7 @@ def test_an_unreachable_server_is_a_clear_error_and_the_eml_is_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     port = _free_port()  # nothing listens there
-    command = _command(tmp_path, "--to", "a@example.org", "--send", "--smtp", f"127.0.0.1:{port}")
-    assert main(command) == 1
+    assert main(_sending(tmp_path, port)) == 1
     error = capsys.readouterr().err
     assert f"cannot send through 127.0.0.1:{port}: Connection refused" in error
     assert (tmp_path / "brief.eml").exists()
@@ -177,10 +177,7 @@ def test_starttls_against_a_server_without_it_is_a_clear_error(
     tmp_path: Path, inbox: tuple[_Inbox, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, port = inbox
-    command = _command(
-        tmp_path, "--to", "a@example.org", "--send", "--smtp", f"127.0.0.1:{port}", "--starttls"
-    )
-    assert main(command) == 1
+    assert main(_sending(tmp_path, port, "--starttls")) == 1
     assert "does not support that" in capsys.readouterr().err
 
 
@@ -196,8 +193,22 @@ def test_large_attachments_are_warned_about(
     [
         (["--to", "not-an-address"], "is not an email address"),
         (["--to", "a@example.org", "--send"], "--send needs --smtp"),
-        (["--to", "a@example.org", "--smtp", "no-port"], "is not HOST:PORT"),
-        (["--to", "jörg@example.de"], "must be ASCII"),
+        (["--to", "a@example.org", "--send", "--smtp", "h:25"], "--send needs --from"),
+        (["--to", "a@example.org", "--smtp", "h:25"], "--smtp only apply with --send"),
+        (
+            ["--to", "a@example.org", "--from", "d@x.org", "--send", "--smtp", "no-port"],
+            "HOST:PORT",
+        ),
+        (["--to", "jörg@example.de"], "must be plain ASCII"),
+        (["--to", "a@b@c.org"], "'a@b@c.org' is not an email address"),
+        (["--to", "a@"], "'a@' is not an email address"),
+        (["--to", "a@x.org;b@x.org"], "separate addresses with commas"),
+        (["--to", "a@exa mple.org"], "spaces inside the address"),
+        (["--to", "Müller, Jörg <j@example.de>"], "put a display name with a comma in quotes"),
+        (["--to", "a@x.org\nBcc: spy@x.org"], "line break"),
+        (["--to", "a@-bad-.com"], "is not a valid mail domain"),
+        (["--to", "a@xn--.org"], "is not a valid mail domain"),
+        (["--to", "a@ex_ample.org"], "is not a valid mail domain"),
     ],
 )
 def test_bad_options_are_usage_errors(
@@ -233,3 +244,48 @@ def test_subject_and_file_names() -> None:
     assert parse_server("[::1]:2525") == ("::1", 2525)
     (address,) = parse_addresses(["Ops <ops@bücher.example>"], "--to")
     assert address.domain == "xn--bcher-kva.example"
+
+
+def test_an_audience_variant_gets_its_own_message_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    brief = FIXTURES / "audiences.yaml"
+    assert main(["email", str(brief), "--to", "a@example.org", "--audience", "press"]) == 0
+    assert (tmp_path / "out" / "audiences-press.eml").exists()
+
+
+def test_the_same_brief_to_different_people_gets_different_message_ids(tmp_path: Path) -> None:
+    ids = []
+    for person in ("a@example.org", "b@example.org"):
+        assert main(_command(tmp_path, "--to", person)) == 0
+        ids.append(_parse((tmp_path / "brief.eml").read_bytes())["Message-ID"])
+    assert ids[0] != ids[1]
+
+
+@pytest.mark.filterwarnings("ignore:Session.login_data is deprecated")  # aiosmtpd's own warning
+def test_a_successful_login_sends_with_the_password_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def accept(
+        _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        seen.append((data.login.decode(), data.password.decode()))
+        return AuthResult(success=True)
+
+    handler = _Inbox()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=_free_port(),
+        authenticator=accept, auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    monkeypatch.setenv("BRIEFGEN_SMTP_PASSWORD", "s3cret")
+    try:
+        assert main(_sending(tmp_path, controller.port, "--user", "desk")) == 0
+    finally:
+        controller.stop()
+    assert seen == [("desk", "s3cret")]
+    assert len(handler.received) == 1
