@@ -27,6 +27,8 @@ _PLAIN_REASONS = {
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
     errno.EISDIR: "a folder is in the way",
+    errno.EEXIST: "a file is in the way of the output folder",
+    errno.ENAMETOOLONG: "the file name is too long",
 }
 
 
@@ -43,20 +45,41 @@ def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write several files so that either all are replaced or none is.
 
     Every file goes to a flushed temporary file first; the renames, which are
-    atomic and do not need space, happen only after all writes succeeded.
+    atomic and do not need space, happen only after all writes succeeded.  What
+    could still make a rename fail (a folder where a file should go) is checked
+    before anything is written, so a build never replaces only some outputs.
     """
+    targets = [target for target, _ in files]
+    for target in targets:
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError(_message(OSError(errno.EISDIR, "Is a directory"), [target], 0))
     staged: list[tuple[Path, Path]] = []
+    renamed = 0
     try:
         for target, data in files:
             staged.append((_staged_copy(target, data), target))
         for temporary, target in staged:
             temporary.replace(target)
+            renamed += 1
     except OSError as error:
-        raise OutputError(_message(error, [target for target, _ in files])) from None
+        raise OutputError(_message(error, targets, renamed)) from None
     finally:
-        for temporary, _ in staged:
+        for temporary, _ in staged[renamed:]:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+    for folder in {target.parent for target in targets}:
+        _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the renames themselves to disk, so a power cut after a build cannot bring
+    back the old outputs; best effort (not every system can open a folder)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _staged_copy(target: Path, data: bytes) -> Path:
@@ -78,11 +101,17 @@ def _staged_copy(target: Path, data: bytes) -> Path:
     return temporary
 
 
-def _message(error: OSError, targets: list[Path]) -> str:
-    """Which file could not be written and why, in plain words; nothing was replaced."""
+def _message(error: OSError, targets: list[Path], renamed: int) -> str:
+    """Which file could not be written and why, in plain words, and what was replaced."""
     reason = _PLAIN_REASONS.get(error.errno or 0, error.strerror or str(error))
     where = ", ".join(str(target) for target in targets)
-    replaced = "the previous outputs are unchanged" if len(targets) > 1 else "nothing was replaced"
+    if renamed:
+        done = ", ".join(str(target) for target in targets[:renamed])
+        replaced = f"only {done} {'was' if renamed == 1 else 'were'} replaced"
+    elif len(targets) > 1:
+        replaced = "the previous outputs are unchanged"
+    else:
+        replaced = "nothing was replaced"
     return f"cannot write {where}: {reason}; {replaced}"
 
 

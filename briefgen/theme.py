@@ -177,15 +177,11 @@ def load_theme(path: Path) -> Theme:
     are located in the file.
     """
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        raise ThemeError([Problem(name, 0, 0, "", f"cannot read theme file: {reason}")]) from None
+    text = _read_theme_text(path, name)
     try:
         data = tomllib.loads(text)
         theme = _resolve_logo(_resolve_fonts(Theme.model_validate(data), path.parent), path)
-        _check_font_files(theme)
+        _check_font_files(theme, path.parent)
     except tomllib.TOMLDecodeError as error:
         raise ThemeError([_toml_problem(name, error)]) from None
     except ValidationError as error:
@@ -197,6 +193,28 @@ def load_theme(path: Path) -> Theme:
     except _ThemeKeyError as error:
         raise ThemeError([_located(name, text, error.loc, str(error))]) from None
     return theme
+
+
+MAX_THEME_BYTES = 256 * 1024
+"""The default theme is about 2 KB; a theme file a hundred times larger is a mistake."""
+
+
+def _read_theme_text(path: Path, name: str) -> str:
+    """Read at most :data:`MAX_THEME_BYTES` (so ``--theme /dev/zero`` ends) as UTF-8."""
+    try:
+        with path.open("rb") as stream:
+            blob = stream.read(MAX_THEME_BYTES + 1)
+    except OSError as error:
+        reason = f"cannot read theme file: {error.strerror}"
+        raise ThemeError([Problem(name, 0, 0, "", reason)]) from None
+    if len(blob) > MAX_THEME_BYTES:
+        reason = f"theme file is larger than {MAX_THEME_BYTES // 1024} KiB; not a theme"
+        raise ThemeError([Problem(name, 0, 0, "", reason)])
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        reason = "cannot read theme file: it is not UTF-8 text"
+        raise ThemeError([Problem(name, 0, 0, "", reason)]) from None
 
 
 def _toml_problem(name: str, error: tomllib.TOMLDecodeError) -> Problem:
@@ -308,21 +326,29 @@ MAX_FONT_BYTES = 64 * 1024 * 1024
 _TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
 
 
-def _check_font_files(theme: Theme) -> None:
-    """Every named face must be a TrueType file: only those are embedded (as subsets),
-    so a theme cannot have any other local file read into the PDF."""
+def _check_font_files(theme: Theme, folder: Path) -> None:
+    """Every named face must be a TrueType file inside the theme's folder or among
+    briefgen's own fonts (symbolic links followed): only subsets of fonts are embedded,
+    so a theme cannot have any other local file read into the PDF, and it cannot reach
+    out for the user's other files (a private font, a file in their home folder)."""
+    folders = (folder.resolve(), (templates_root() / "fonts").resolve())
     for name, family in theme.fonts.families.items():
         for style in ("regular", "bold", "italic", "bold_italic"):
             face = getattr(family, style)
             if face is not None:
-                problem = _font_file_problem(face)
+                problem = _font_file_problem(face, folders)
                 if problem:
                     raise _ThemeKeyError(("fonts", "families", name, style), problem)
 
 
-def _font_file_problem(path: Path) -> str | None:
+def _font_file_problem(path: Path, folders: tuple[Path, Path]) -> str | None:
     if not path.is_file():
         return f"no font file {path}"
+    if not any(path.is_relative_to(allowed) for allowed in folders):
+        return (
+            f"{path} is outside the theme's folder {folders[0]}; "
+            "copy the font next to the theme file"
+        )
     if path.stat().st_size > MAX_FONT_BYTES:
         return f"{path} is larger than {MAX_FONT_BYTES // (1024 * 1024)} MiB; not a font"
     with path.open("rb") as stream:
@@ -331,6 +357,26 @@ def _font_file_problem(path: Path) -> str | None:
         return f"{path} is an OpenType font with CFF outlines; use a TrueType (.ttf) font"
     if magic not in _TRUETYPE_MAGIC:
         return f"{path} is not a TrueType font file"
+    if path.is_relative_to(folders[1]):
+        return None  # briefgen's own fonts are known good, and parsing them costs time
+    return _unusable_font(path)
+
+
+def _unusable_font(path: Path) -> str | None:
+    """Parse the font and make a small subset, as the PDF writer will.
+
+    A damaged or crafted file can pass the magic-number check and then make
+    ReportLab fail with any exception (KeyError, struct.error, ...) in the middle
+    of a build; here it is a located theme problem instead.  It takes a few
+    milliseconds for a Latin font.
+    """
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    try:
+        font = TTFontFile(str(path))
+        font.makeSubset(sorted(font.charToGlyph)[:64])
+    except Exception as error:  # any failure of the parser means "not usable"
+        return f"{path} is not a usable TrueType font ({error or type(error).__name__})"
     return None
 
 

@@ -7,9 +7,14 @@ helpers are the only way to produce markup from user text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,22 +59,140 @@ def compose(brief: Brief, options: ComposeOptions | None = None) -> Document:
     return parse_document(markup)
 
 
+MAX_TEMPLATE_SECONDS = 30.0
+"""Rendering the sample takes about 40 ms and a brief at the 1 MiB size limit a few
+seconds; a template still running after this long is looping (``range`` in ``range``)."""
+MAX_TEMPLATE_MEMORY = 1024**3
+"""Address space a template may add while it renders (Linux and other systems with
+``RLIMIT_AS``): a template that pads, repeats or doubles strings stops with a plain
+error instead of filling the machine's memory."""
+MAX_MARKUP_CHARS = 20_000_000
+"""Markup is about 1.3 characters per byte of YAML, so a brief at the 1 MiB limit makes
+a few million; more than this is a template writing text in a loop."""
+MAX_TEMPLATE_VALUE = 10_000_000
+"""The longest string or list a template may make with ``*`` (checked before it is made)."""
+MAX_POWER_BITS = 100_000
+"""The largest number (in bits, about 30,000 digits) a template may make with ``**``."""
+
+
 def render_markup(
     environment: Environment,
     brief: Brief,
     created: dt.datetime,
     changes: BriefDiff | None = None,
 ) -> str:
-    """Render the entry template to document markup text."""
+    """Render the entry template to document markup text.
+
+    A template may come from someone else, so whatever it does wrong ends as a
+    TemplateError naming its file and line: Jinja errors, Python errors its
+    expressions raise (``1/0``), a template that includes itself, and one that
+    exceeds the time, memory or output limits above.
+    """
     from jinja2 import TemplateError as JinjaTemplateError
 
     try:
-        template = environment.get_template(ENTRY_TEMPLATE)
-        return template.render(
-            brief=brief, meta=brief.meta, created=created.isoformat(), changes=changes
-        )
+        with _template_limits():
+            template = environment.get_template(ENTRY_TEMPLATE)
+            return _render_bounded(
+                template, brief=brief, meta=brief.meta, created=created.isoformat(), changes=changes
+            )
+    except BriefgenError:
+        raise
     except JinjaTemplateError as error:
         raise TemplateError(f"template error{_template_location(error)}: {error.message}") from None
+    except RecursionError as error:
+        reason = "it includes, extends or calls itself without end"
+        raise TemplateError(f"template error{_template_location(error)}: {reason}") from None
+    except MemoryError as error:
+        reason = f"it needs more than {MAX_TEMPLATE_MEMORY // 1024**2:,} MiB of memory"
+        raise TemplateError(f"template error{_template_location(error)}: {reason}") from None
+    except _TemplateTimeoutError as error:
+        reason = f"it ran for more than {MAX_TEMPLATE_SECONDS:g} seconds (a loop without end?)"
+        raise TemplateError(f"template error{_template_location(error)}: {reason}") from None
+    except Exception as error:  # the template's own expressions: 1/0, 1 + "a", ...
+        where = _template_location(error)
+        raise TemplateError(f"template error{where}: {_reason(error)}") from None
+
+
+def _reason(error: Exception) -> str:
+    """An exception's message in words: ``(34, 'Numerical result out of range')`` (how an
+    OverflowError from C prints) becomes ``Numerical result out of range``."""
+    if len(error.args) == 2 and isinstance(error.args[0], int) and isinstance(error.args[1], str):
+        return error.args[1]
+    return str(error) or type(error).__name__
+
+
+def _render_bounded(template: Any, **context: Any) -> str:
+    """``template.render`` that stops once the markup passes :data:`MAX_MARKUP_CHARS`."""
+    pieces: list[str] = []
+    size = 0
+    for piece in template.generate(**context):
+        size += len(piece)
+        if size > MAX_MARKUP_CHARS:
+            raise TemplateError(
+                f"template error: the template wrote more than {MAX_MARKUP_CHARS:,} characters "
+                "of markup (text in a loop?); a brief needs far fewer"
+            )
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+class _TemplateTimeoutError(Exception):
+    """Raised (from a SIGALRM handler) into a template that ran too long."""
+
+
+_LIMITS_LOCK = threading.Lock()
+"""Limits are per process, so renders that set them take turns."""
+
+
+@contextlib.contextmanager
+def _template_limits() -> Iterator[None]:
+    """Bound the time and memory of one render, where the platform allows it.
+
+    Jinja's sandbox keeps a template away from Python internals and files but not
+    from CPU and memory: ``{{ "x"|center(10**10) }}`` asks for 10 GB.  The memory
+    limit (``RLIMIT_AS``, raised back afterwards) turns that into a MemoryError;
+    the timer (``SIGALRM``, main thread only) interrupts a loop that never ends.
+    """
+    with _LIMITS_LOCK, contextlib.ExitStack() as stack:
+        _limit_memory(stack)
+        _limit_time(stack)
+        yield
+
+
+def _limit_memory(stack: contextlib.ExitStack) -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0])
+        limit = pages * os.sysconf("SC_PAGE_SIZE") + MAX_TEMPLATE_MEMORY
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft != resource.RLIM_INFINITY and soft <= limit:
+            return  # already as strict
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError, AttributeError, IndexError):
+        return  # no such limit on this platform: the sandbox still holds, unbounded
+    stack.callback(resource.setrlimit, resource.RLIMIT_AS, (soft, hard))
+
+
+def _expire(*_: object) -> None:
+    raise _TemplateTimeoutError
+
+
+def _limit_time(stack: contextlib.ExitStack) -> None:
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0  # someone else's timer is running
+    ):
+        return
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    stack.callback(signal.signal, signal.SIGALRM, previous or signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, MAX_TEMPLATE_SECONDS)
+    stack.callback(signal.setitimer, signal.ITIMER_REAL, 0)
 
 
 def _template_location(error: BaseException) -> str:
@@ -145,9 +268,8 @@ def template_environment(template: str) -> Environment:
 
 def _new_environment(search_path: list[Path]) -> Environment:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    environment = ImmutableSandboxedEnvironment(
+    environment = _bounded_sandbox_class()(
         loader=_contained_loader(search_path),
         undefined=StrictUndefined,
         autoescape=True,
@@ -158,6 +280,51 @@ def _new_environment(search_path: list[Path]) -> Environment:
     environment.filters.update(_FILTERS)
     environment.globals.update(_GLOBALS)
     return environment
+
+
+@cache
+def _bounded_sandbox_class() -> type[Environment]:
+    """Jinja's immutable sandbox, refusing ``*`` and ``**`` results too large to make.
+
+    The memory limit of :func:`_template_limits` would stop them too, but only after
+    allocating up to a gigabyte; checking the sizes first fails at once, and says why.
+    """
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _check_operands(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def _check_operands(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``"x" * 10**10`` or ``10 ** 10**9`` before Python starts making them."""
+    from jinja2.exceptions import SecurityError
+
+    if operator == "*":
+        for sized, count in ((left, right), (right, left)):
+            if (
+                isinstance(sized, str | list | tuple)
+                and isinstance(count, int)
+                and len(sized) * count > MAX_TEMPLATE_VALUE
+            ):
+                raise SecurityError(
+                    f"{len(sized):,} x {count:,} is longer than the "
+                    f"{MAX_TEMPLATE_VALUE:,} items a template may make"
+                )
+    elif (
+        operator == "**"
+        and isinstance(left, int)
+        and isinstance(right, int)
+        and abs(left) > 1
+        and right > 0
+        and abs(left).bit_length() * right > MAX_POWER_BITS
+    ):
+        raise SecurityError(f"{left} ** {right} is too large a number for a template")
 
 
 def _contained_loader(search_path: list[Path]) -> Any:

@@ -17,12 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.comments import (
+    CommentedMap,
+    CommentedOrderedMap,
+    CommentedSeq,
+    CommentedSet,
+    TaggedScalar,
+)
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from briefgen.errors import InvalidInputError, Problem
@@ -79,7 +86,15 @@ def load_yaml_file(path: Path) -> LoadedYaml:
 
 
 def load_yaml_text(text: str, name: str) -> LoadedYaml:
-    """Parse YAML text; ``name`` is used in messages."""
+    """Parse YAML text; ``name`` is used in messages.
+
+    Text that did not come from a file (an editor, a test) meets the same size
+    limit as a file: no more characters than a file may hold bytes.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        message = f"text is {len(text):,} characters; briefs are limited to {limit} MiB"
+        raise InvalidInputError([Problem(name, 0, 0, "", message)])
     text = text.removeprefix("\ufeff")
     _refuse_absurd_nesting(text, name)
     try:
@@ -187,6 +202,11 @@ _ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},*]+", re.MULTILINE)
 """A YAML alias (``*name``) where a value starts; ``**bold**`` in prose does not match."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a UTF-16 surrogate pair: not a character, and no PDF or DOCX can hold it.
+UTF-8 text cannot contain one, but a YAML escape can (``"\\ud83d"``)."""
+
+
 def _plain(node: Any, path: DataPath, count: list[int]) -> Any:
     """Check the limits the round-trip converter enforces, on already-plain data."""
     count[0] += 1
@@ -200,6 +220,8 @@ def _plain(node: Any, path: DataPath, count: list[int]) -> Any:
         return {key: _plain(value, (*path, key), count) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(value, (*path, index), count) for index, value in enumerate(node)]
+    if isinstance(node, str) and _SURROGATE.search(node):
+        raise _RoundTripNeededError  # the round-trip path refuses it at its line
     if node is None or isinstance(node, str | bool | int | float | dt.date):
         return node
     raise _RoundTripNeededError  # sets, ordered maps, binary: what the round-trip path refuses
@@ -225,17 +247,28 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
 
 
 def _read_text(path: Path, name: str) -> str:
+    """Read at most ``MAX_FILE_BYTES`` (plus one, to notice more) and decode it as UTF-8.
+
+    The size on disk is checked first so a huge file is refused without being
+    read, and the read itself is bounded too: ``/dev/zero``, a pipe or a file
+    that grows after the check report a size of zero or too small a size, and
+    reading them whole would never end or fill the memory.
+    """
+    limit = MAX_FILE_BYTES // (1024 * 1024)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
             message = f"file is {size:,} bytes; briefs are limited to {limit} MiB"
             raise InvalidInputError([Problem(name, 0, 0, "", message)])
-        blob = path.read_bytes()
+        with path.open("rb") as stream:
+            blob = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise InvalidInputError(
             [Problem(name, 0, 0, "", f"cannot read file: {error.strerror}")]
         ) from None
+    if len(blob) > MAX_FILE_BYTES:
+        message = f"file is more than {MAX_FILE_BYTES:,} bytes; briefs are limited to {limit} MiB"
+        raise InvalidInputError([Problem(name, 0, 0, "", message)])
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -290,15 +323,28 @@ class _Converter:
         if len(path) > MAX_DEPTH:
             raise self.refuse(path, f"nested more than {MAX_DEPTH} levels deep")
         self._check_tag(node, path)
+        if isinstance(node, CommentedOrderedMap | CommentedSet) or not isinstance(
+            node, CommentedMap | CommentedSeq | str | int | float | dt.date | None
+        ):
+            message = "YAML types such as !!set, !!omap, !!pairs and !!binary are not allowed"
+            raise self.refuse(path, message)
         if isinstance(node, CommentedMap):
             return self._mapping(node, path)
         if isinstance(node, CommentedSeq):
             return self._sequence(node, path)
+        if isinstance(node, str):
+            self._check_characters(node, path)
         return _plain_scalar(node)
 
+    def _check_characters(self, text: str, path: DataPath) -> None:
+        if _SURROGATE.search(text):
+            raise self.refuse(path, _surrogate_message(text))
+
     def _check_tag(self, node: Any, path: DataPath) -> None:
+        # Untagged collections and the standard !!seq and !!map have no tag value here;
+        # !!python/object/apply:os.system [...] has "tag:yaml.org,2002:python/...".
         tag = getattr(getattr(node, "tag", None), "value", None)
-        if isinstance(node, TaggedScalar) or (tag and not str(tag).startswith("tag:yaml.org")):
+        if isinstance(node, TaggedScalar) or tag:
             shown = str(tag).replace("tag:yaml.org,2002:", "!!")
             raise self.refuse(path, f"YAML tags such as {shown} are not allowed in a brief")
 
@@ -315,6 +361,10 @@ class _Converter:
             value_line, value_col = node.lc.value(key)
             self.positions.keys[child] = (key_line + 1, key_col + 1)
             self.positions.values[child] = (value_line + 1, value_col + 1)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                message = _surrogate_message(key)
+                problem = Problem(self.name, key_line + 1, key_col + 1, format_path(path), message)
+                raise InvalidInputError([problem])
             result[str(key)] = self.convert(value, child)
         return result
 
@@ -325,6 +375,15 @@ class _Converter:
             self.positions.values[(*path, index)] = (line + 1, col + 1)
             items.append(self.convert(value, (*path, index)))
         return items
+
+
+def _surrogate_message(text: str) -> str:
+    found = _SURROGATE.search(text)
+    code = ord(found.group()) if found else 0
+    return (
+        f"U+{code:04X} (from a \\u escape) is half of a UTF-16 surrogate pair, not a "
+        "character; write the character itself or one \\U00XXXXXX escape"
+    )
 
 
 def _plain_scalar(node: Any) -> Any:
@@ -354,7 +413,23 @@ class _LenientDateConstructor(RoundTripConstructor):
         except ValueError:
             return str(node.value)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        """Refuse, at its position, a number too long for Python to convert.
+
+        Python refuses to parse integers of more than ``sys.get_int_max_str_digits()``
+        digits (4,300 by default) with a bare ValueError; no brief needs one.
+        """
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            problem = f"a number of more than {limit:,} digits (quote it if it is text)"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
+
 
 _LenientDateConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", _LenientDateConstructor.construct_yaml_timestamp
+)
+_LenientDateConstructor.add_constructor(
+    "tag:yaml.org,2002:int", _LenientDateConstructor.construct_yaml_int
 )

@@ -1,0 +1,168 @@
+"""Hostile YAML that gets past a size check or a parser: each case is refused with a located,
+plain message through the CLI (exit 1, no traceback), quickly and in bounded memory.
+
+``test_hostile_input.py`` covers the classic cases (billion laughs, deep nesting, a 50 MB
+file, binary junk, other encodings, tabs, duplicate keys, tags, BOM and CRLF); this file
+covers what those checks alone would let through: files whose size on disk says nothing
+(``/dev/zero``, a pipe), numbers Python refuses to convert, and escapes that make text no
+document can hold.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen.cli import main
+from briefgen.errors import InvalidInputError, Problem
+from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_file, load_yaml_text
+
+SECONDS = 5.0
+"""Generous: a hang detector, not a benchmark (CI machines are shared)."""
+MEGABYTES = 100
+
+
+def _refused(path: Path) -> Problem:
+    """Load ``path`` and return its one problem, checking time and peak memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(InvalidInputError) as caught:
+            load_yaml_file(path)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
+    assert len(caught.value.problems) == 1
+    return caught.value.problems[0]
+
+
+def test_an_endless_file_is_refused_after_the_limit_not_read_forever() -> None:
+    """/dev/zero reports a size of 0, so only a bounded read stops it."""
+    problem = _refused(Path("/dev/zero"))
+    assert problem.message == (
+        f"file is more than {MAX_FILE_BYTES:,} bytes; briefs are limited to 1 MiB"
+    )
+
+
+@pytest.fixture
+def pipe(tmp_path: Path) -> Iterator[Path]:
+    """A named pipe fed 3 MiB of valid YAML by a thread: its size on disk is 0."""
+    path = tmp_path / "brief.yaml"
+    os.mkfifo(path)
+
+    def feed() -> None:
+        try:
+            with path.open("wb") as stream:
+                for _ in range(3 * 1024):
+                    stream.write(b"# " + b"x" * 1021 + b"\n")
+        except BrokenPipeError:
+            pass  # the loader stopped reading, as it should
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    yield path
+    writer.join(timeout=5)
+
+
+def test_a_pipe_that_sends_too_much_is_refused(pipe: Path) -> None:
+    assert "briefs are limited to 1 MiB" in _refused(pipe).message
+
+
+def test_text_handed_over_directly_meets_the_same_limit() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        load_yaml_text("#" * (MAX_FILE_BYTES + 1), "editor buffer")
+    assert "briefs are limited to 1 MiB" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        (
+            "meta:\n  version: " + "9" * 5000 + "\n",
+            (2, 12),
+            "invalid YAML: a number of more than 4,300 digits (quote it if it is text)",
+        ),
+        (
+            'meta:\n  title: "Kim \\ud83d\\ude00"\n',
+            (2, 10),
+            "U+D83D (from a \\u escape) is half of a UTF-16 surrogate pair, not a character",
+        ),
+        (
+            'meta:\n  "\\udc00": x\n',
+            (2, 3),
+            "U+DC00 (from a \\u escape) is half of a UTF-16 surrogate pair",
+        ),
+        (
+            'summary:\n  - text: ["\\ud800"]\n',
+            (2, 12),
+            "U+D800 (from a \\u escape) is half of a UTF-16 surrogate pair",
+        ),
+    ],
+    ids=["a 5,000-digit number", "a surrogate escape", "in a key", "in a flow list"],
+)
+def test_values_python_or_documents_cannot_hold_are_located(
+    tmp_path: Path, content: str, where: tuple[int, int], message: str
+) -> None:
+    path = tmp_path / "brief.yaml"
+    path.write_text(content, encoding="utf-8")
+    problem = _refused(path)
+    assert message in problem.message, problem.format()
+    assert (problem.line, problem.column) == where, problem.format()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00" * 1000,
+        b"\xff\xfe" + "title: x\n".encode("utf-16-le"),
+        b"a: " + b"9" * 10_000 + b"\n",
+        b'a: "\\ud800"\n',
+        b"a: &a [*a, *a]\n",
+        b"- " * 5000 + b"x\n",
+        b"a: !!python/object/apply:os.system ['echo pwned']\n",
+        b"a: !!python/object/new:os.system {x: 1}\n",
+        b"a: !!python/name:os.system\n",
+        b"meta: !!set {title, date}\n",
+        b"meta: {title: !!binary aGVsbG8=}\n",
+        b"summary: !!omap [text: x]\n",
+        b"a: 1\r\nb: [1, 2\r\n",
+        b"\xef\xbb\xbf\xef\xbb\xbfa: 1\n",
+    ],
+    ids=[
+        "NULs",
+        "UTF-16 with BOM",
+        "a huge number",
+        "a surrogate",
+        "a self-referencing alias",
+        "5,000 nested lists",
+        "a Python tag",
+        "a Python tag on a mapping",
+        "a Python name",
+        "a set",
+        "binary",
+        "an ordered map",
+        "an unclosed list with CRLF",
+        "two byte order marks",
+    ],
+)
+def test_the_cli_reports_hostile_yaml_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    path = tmp_path / "brief.yaml"
+    path.write_bytes(content)
+    started = time.perf_counter()
+    assert main(["validate", str(path)]) == 1
+    assert time.perf_counter() - started < SECONDS
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert captured.err.startswith(f"{path}:"), captured.err
+    assert ": error: " in captured.err
+    assert "pwned" not in captured.out
