@@ -66,6 +66,13 @@ class Fonts(_Strict):
         (), description="Families tried in order for characters the run's own font lacks."
     )
     families: dict[str, FontFamily] = Field(description="Font families by name.")
+    embed: bool = Field(
+        True,
+        description=(
+            "Carry subsets of the fonts a DOCX uses inside it, so it looks the same on "
+            "machines without them; false leaves them out (a smaller file)."
+        ),
+    )
 
 
 class Sizes(_Strict):

@@ -7,9 +7,12 @@ rewrite them on purpose, then review the diff before committing.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,9 +62,29 @@ def _fresh_format_helper() -> Iterator[None]:
     format_worker.shutdown()
 
 
-def libreoffice_pdf(document: Path, out_dir: Path) -> Path:
-    """Convert a DOCX to PDF with LibreOffice headless (a real client), failing loudly
-    when LibreOffice is missing or writes nothing."""
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+"""The only fonts LibreOffice may see in tests (Debian's fonts-dejavu-core, installed by
+.ci/run and ``make test``): a DOCX must bring every other font it needs itself."""
+
+
+@pytest.fixture(scope="session")
+def only_dejavu(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fontconfig file under which LibreOffice sees DejaVu and nothing else, however
+    many fonts this machine has installed."""
+    assert DEJAVU.is_dir(), f"{DEJAVU} is missing: apt-get install fonts-dejavu-core"
+    folder = tmp_path_factory.mktemp("fontconfig")
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{DEJAVU}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def libreoffice_pdf(document: Path, out_dir: Path, fontconfig: Path) -> Path:
+    """Convert a DOCX to PDF with LibreOffice headless (a real client) under the
+    ``fontconfig`` file, failing loudly when LibreOffice is missing or writes nothing."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is required: apt-get install libreoffice-writer-nogui"
     profile = out_dir / "lo-profile"
@@ -72,10 +95,82 @@ def libreoffice_pdf(document: Path, out_dir: Path) -> Path:
         text=True,
         timeout=180,
         check=False,
+        env={**os.environ, "FONTCONFIG_FILE": str(fontconfig)},
     )
     converted = out_dir / f"{document.stem}.pdf"
     assert converted.exists(), f"soffice wrote nothing: {result.stdout}{result.stderr}"
     return converted
+
+
+def pdf_font_families(pdf: Path) -> set[str]:
+    """The font names poppler's ``pdffonts`` lists (subset prefix dropped): which fonts
+    a PDF really drew with, unlike its extracted text."""
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts, "pdffonts is required: apt-get install poppler-utils"
+    listing = subprocess.run(
+        [pdffonts, str(pdf)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    return {name.split("+", 1)[-1] for name in names}
+
+
+_AUDITED: dict[str, list[str]] = {}
+"""openxml-audit's errors per DOCX content hash, so each distinct file is checked once."""
+_BUILT_DOCX: list[bytes] = []
+
+
+def audit_docx(data: bytes) -> list[str]:
+    """Errors the Open XML SDK's rules (openxml-audit, microsoft365 profile) find."""
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _AUDITED:
+        import tempfile
+
+        from openxml_audit import FileFormat, OpenXmlValidator
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "audited.docx"
+            path.write_bytes(data)
+            result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365).validate(path)
+        _AUDITED[digest] = [str(error) for error in result.errors]
+    return _AUDITED[digest]
+
+
+@pytest.fixture(autouse=True)
+def _audit_every_docx(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every DOCX a test builds (in memory, or into its tmp_path through the CLI) must
+    pass openxml-audit with no errors."""
+    from briefgen.writers import docx as docx_writer
+
+    original = docx_writer._reproducible_zip
+
+    def recording(*args: Any) -> bytes:
+        data = original(*args)
+        _BUILT_DOCX.append(data)
+        return data
+
+    monkeypatch.setattr(docx_writer, "_reproducible_zip", recording)
+    yield
+    built, _BUILT_DOCX[:] = list(_BUILT_DOCX), []
+    tmp_path = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
+    if isinstance(tmp_path, Path):
+        built += [data for data in map(_docx_bytes, tmp_path.rglob("*.docx")) if data]
+    failures = {index: errors for index, data in enumerate(built) if (errors := audit_docx(data))}
+    assert not failures, f"openxml-audit found errors in a DOCX this test built: {failures}"
+
+
+def _docx_bytes(path: Path) -> bytes | None:
+    """A file's bytes when it is a real DOCX (a zip with a main document part), else None:
+    tests also plant junk named .docx to see that it is never overwritten."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    data = path.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return data if "word/document.xml" in archive.namelist() else None
+    except zipfile.BadZipFile:
+        return None
 
 
 def theme_copy(path: Path, *, replace: tuple[str, str] = ("", ""), letterhead: str = "") -> Path:

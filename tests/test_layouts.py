@@ -13,7 +13,7 @@ from briefgen.cli import main
 from briefgen.compose.render import ComposeOptions, compose
 from briefgen.document.markup import MarkupError, parse_document
 from briefgen.validation import load_brief
-from tests.conftest import SAMPLE, libreoffice_pdf
+from tests.conftest import SAMPLE, audit_docx, libreoffice_pdf
 
 PAGES = {"briefing_memo": 7, "policy_brief": 4, "read_ahead": 1}
 """Pages of the sample in each layout's PDF (A4, default theme)."""
@@ -29,10 +29,13 @@ def _build(tmp_path: Path, template: str, brief: Path = SAMPLE) -> dict[str, Pat
 
 
 @pytest.mark.parametrize("template", sorted(PAGES))
-def test_each_layout_builds_both_formats_with_its_page_count(tmp_path: Path, template: str) -> None:
+def test_each_layout_builds_both_formats_with_its_page_count(
+    tmp_path: Path, template: str, only_dejavu: Path
+) -> None:
     built = _build(tmp_path, template)
     assert len(PdfReader(built["pdf"]).pages) == PAGES[template]
-    converted = libreoffice_pdf(built["docx"], tmp_path / "lo")
+    assert audit_docx(built["docx"].read_bytes()) == []
+    converted = libreoffice_pdf(built["docx"], tmp_path / "lo", only_dejavu)
     # Same line heights in both formats, so the DOCX paginates as the PDF does
     # (and the read-ahead's one-page rule holds in Word's format too).
     assert len(PdfReader(converted).pages) == PAGES[template]

@@ -22,7 +22,14 @@ from briefgen.build import BuildRequest, build_brief
 from briefgen.compose.render import compose
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
-from tests.conftest import FIXTURES, SAMPLE, check_reference, libreoffice_pdf
+from tests.conftest import (
+    FIXTURES,
+    SAMPLE,
+    audit_docx,
+    check_reference,
+    libreoffice_pdf,
+    pdf_font_families,
+)
 
 
 @pytest.fixture(scope="module")
@@ -136,11 +143,24 @@ def test_docx_text_holds_every_participant_commitment_and_risk(
     assert headings[:2] == ["Key points", "Context"]
 
 
-def test_libreoffice_converts_the_docx(built: dict[str, Path], tmp_path: Path) -> None:
-    converted = libreoffice_pdf(built["docx"], tmp_path)
+def test_libreoffice_draws_the_docx_with_the_fonts_it_carries(
+    built: dict[str, Path], tmp_path: Path, only_dejavu: Path
+) -> None:
+    """On a machine with none of the theme's fonts, LibreOffice draws every name in the
+    font the DOCX carries: pdffonts of its output, not its extracted text, shows it
+    (the text of a fallback font's empty boxes still extracts as the right letters)."""
+    converted = libreoffice_pdf(built["docx"], tmp_path, only_dejavu)
+    fonts = pdf_font_families(converted)
+    expected = {"NotoSerif-Regular", "NotoSerif-Bold", "NotoSans-Regular", "NotoSans-Bold"}
+    assert expected | {"NanumGothic", "IPAGothic"} <= fonts
+    assert not [name for name in fonts if "DejaVu" in name], fonts
     text = _squash(_pdf_text(converted))
     assert _squash("Page 1 of") in text
-    assert _squash("Kim Hong Kyun") in text and "김홍균" in text
+    assert _squash("Kim Hong Kyun") in text and "김홍균" in text and "岡野正敬" in text
+
+
+def test_the_sample_docx_passes_openxml_audit(built: dict[str, Path]) -> None:
+    assert audit_docx(built["docx"].read_bytes()) == []
 
 
 def test_document_model_reference(brief: Brief) -> None:

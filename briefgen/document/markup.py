@@ -13,7 +13,7 @@ The vocabulary::
              <thead><td>inline</td></thead>
              <tr><td tone="high" bold="true">inline | <p>inline</p>...</td></tr></table>
       <dl><item label="Prepared for">inline</item></dl>
-      <callout title= tone=><p>inline</p></callout>
+      <callout title= tone=><p>inline</p><ul><li>inline</li></ul>...</callout>
       <notes><note id="source-id">inline</note></notes>
       <heatmap x-title= y-title= row-labels="5|4|3" column-labels="1|2|3">
         <row><cell tone="high">R1|R2</cell>...</row><caption>inline</caption></heatmap>
@@ -233,9 +233,13 @@ def _definitions(element: Element, citations: _Citations) -> DefinitionList:
 
 
 def _callout(element: Element, citations: _Citations) -> Callout:
-    paragraphs = tuple(_paragraph(child, citations) for child in _children(element, "p"))
+    _children(element, "p")  # checks that nothing but paragraphs and lists is inside
+    body = tuple(
+        _paragraph(child, citations) if child.tag == "p" else _list(child, citations)
+        for child in element
+    )
     tone = _choice(element, "tone", _TONES, "accent")
-    return Callout(title=element.get("title", ""), paragraphs=paragraphs, tone=cast(Tone, tone))
+    return Callout(title=element.get("title", ""), body=body, tone=cast(Tone, tone))
 
 
 def _notes(element: Element, citations: _Citations) -> Notes:
@@ -403,7 +407,7 @@ _ALLOWED_CHILDREN = {
     "thead": {"td"},
     "tr": {"td"},
     "dl": {"item"},
-    "callout": {"p"},
+    "callout": {"p", "ul", "ol"},
     "notes": {"note"},
     "heatmap": {"row", "caption"},
     "row": {"cell"},

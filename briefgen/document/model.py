@@ -140,10 +140,11 @@ class DefinitionList:
 
 @dataclass(frozen=True, slots=True)
 class Callout:
-    """A boxed group of paragraphs drawing attention (e.g. the bottom line)."""
+    """A boxed group of paragraphs and lists drawing attention (the bottom line, talking
+    points); a list stays a list so a reader's editor can keep numbering it."""
 
     title: str
-    paragraphs: tuple[Paragraph, ...]
+    body: tuple[Paragraph | BulletList, ...]
     tone: Tone = "accent"
 
 

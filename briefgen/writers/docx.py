@@ -3,9 +3,12 @@
 Colleagues edit the DOCX in Word, so it uses real styles rather than direct
 formatting: Title, Heading 1-3 (Word's navigation pane and TOC key on them),
 List Bullet/Number, Caption, Quote and a few ``Brief ...`` styles for what Word
-has no name for. The theme decides fonts, sizes and colours; DOCX cannot embed
-our TrueType files, so fonts are named by family and Word or LibreOffice finds
-them on the reader's machine.
+has no name for. The theme decides fonts, sizes and colours; subsets of the
+theme's fonts travel inside the file (:mod:`briefgen.writers.docx_fonts`), so
+the reader needs none of them installed. Lists are real Word lists (talking
+points, source notes), citation markers are REF fields to the notes, and the
+table style carries the header row and banded rows, so a colleague can keep
+editing the file in Word as if it had been written there.
 
 Anything python-docx has no API for (links, bookmarks, fields, shading, East
 Asian fonts) is built in :mod:`briefgen.writers.docx_oxml`; this module only
@@ -21,8 +24,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
-from typing import Any, assert_never
+from typing import Any, assert_never, cast
 
 import docx
 from docx.document import Document as WordDocument
@@ -62,6 +64,7 @@ from briefgen.document.model import (
 )
 from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
+from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.scripts import east_asian_tag, preferred_languages
 
 __all__ = ["east_asian_font", "write_docx"]
@@ -78,7 +81,6 @@ PARAGRAPH_STYLES: dict[ParagraphStyle, str] = {
 }
 CAPTION = "Caption"
 TABLE_TEXT = "Brief Table Text"
-TABLE_HEADER = "Brief Table Header"
 DEFINITION = "Brief Definition"
 CALLOUT_TITLE = "Brief Callout Title"
 NOTE = "Brief Note"
@@ -92,7 +94,6 @@ _NEW_PARAGRAPH_STYLES = {  # name -> style it is based on
     "Brief Lead": "Normal",
     "Brief Small": "Normal",
     TABLE_TEXT: "Normal",
-    TABLE_HEADER: TABLE_TEXT,
     DEFINITION: "Normal",
     CALLOUT_TITLE: "Normal",
     NOTE: "Normal",
@@ -112,10 +113,12 @@ _PAGE_SIZES: dict[str, tuple[Length, Length]] = {
 _PAGE_PLACEHOLDERS = re.compile(r"(\{page\}|\{pages\})")
 _TABLE_STYLE_MARGINS = {"top": 28, "bottom": 28, "left": 85, "right": 85}
 """Cell padding of data tables, in twips (1.5 mm either side)."""
+_WORD_2013 = 15
+"""``w:compatibilityMode``: Word 2013 and later lay out a table's border (not its text)
+at the margin, so tables need no indent to line up with the body text."""
+_KEPT_TABLE_STYLES = ("TableNormal", "BriefTable")
 _ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 _NBSP = "\u00a0"
-
-# Scripts Word draws with the East Asian font slot.
 
 
 def write_docx(document: Document, theme: Theme) -> bytes:
@@ -130,7 +133,9 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     for block in document.blocks:
         writer.block(block)
     writer.finish()
-    return _reproducible_zip(_package_members(word), _utc(document.info.created))
+    parts = _package_members(word)
+    embed_fonts(parts, theme)
+    return _reproducible_zip(parts, _utc(document.info.created))
 
 
 # --- fonts for East Asian text --------------------------------------------------------------
@@ -185,9 +190,7 @@ def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
     fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
     heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15)
     return {
-        "Normal": _Look(
-            family=fonts.body, size=sizes.body, colour=colours.text, after=6, line=sizes.leading
-        ),
+        "Normal": _Look(family=fonts.body, size=sizes.body, after=6, line=sizes.leading),
         "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
         "Subtitle": _Look(
             family=fonts.heading,
@@ -215,7 +218,6 @@ def _furniture_looks(theme: Theme) -> dict[str, _Look]:
     fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
     return {
         TABLE_TEXT: _Look(family=fonts.table, size=sizes.table, after=0, line=1.15),
-        TABLE_HEADER: _Look(bold=True, colour=colours.table_header_text, keep_next=True),
         DEFINITION: _Look(after=2),
         CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
         NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7, line=sizes.leading),
@@ -270,11 +272,15 @@ def _define_styles(word: WordDocument, theme: Theme, text_width: Length) -> None
     ox.strip_theme_fonts(styles.element)
     defaults = ox.default_run_properties(styles.element)
     ox.set_fonts(defaults, latin=theme.fonts.body, east_asia=theme.fonts.body)
+    # The text colour is a document default rather than part of Normal: a paragraph
+    # style's colour would override the table style's white header text.
+    ox.set_colour(defaults, _hex(theme.colors.text))
     for name, base in _NEW_PARAGRAPH_STYLES.items():
         styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles[base]
     for name, look in _paragraph_looks(theme).items():
         _apply_look(styles[name], look)
     _tidy_template_styles(styles)
+    styles["Normal"].paragraph_format.widow_control = True
     for name in ("Header", "Footer"):
         _set_tab_stops(styles[name], text_width)
     _define_character_styles(word, theme)
@@ -348,13 +354,25 @@ def _define_character_styles(word: WordDocument, theme: Theme) -> None:
 
 
 def _define_table_style(word: WordDocument, theme: Theme) -> None:
-    """A thin-ruled grid with compact padding for data tables."""
+    """A thin-ruled grid with compact padding, a filled header row and banded rows.
+
+    The header and bands live in the style (``w:tblStylePr``), not on each
+    cell, so Word's Header Row and Banded Rows switches turn them on and off.
+    """
     style = word.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
     style.base_style = word.styles["Normal Table"]
-    rule: ox.BorderSpec = ("single", 4, _hex(theme.colors.rule))
+    colours = theme.colors
+    rule: ox.BorderSpec = ("single", 4, _hex(colours.rule))
     ox.set_style_table_properties(
         style.element, dict.fromkeys(_ALL_SIDES, rule), _TABLE_STYLE_MARGINS
     )
+    ox.set_style_header_and_bands(
+        style.element,
+        header_fill=_hex(colours.table_header_bg),
+        header_text=_hex(colours.table_header_text),
+        band_fill=_hex(colours.table_stripe_bg),
+    )
+    ox.drop_unused_table_styles(word.styles.element, _KEPT_TABLE_STYLES)
 
 
 # --- the writer -----------------------------------------------------------------------------
@@ -380,6 +398,7 @@ class _Writer:
         self._bookmark_ids = 0
         self._bookmark_names = _BookmarkNames()
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self._notes_as_lists = True
 
     # setup ----------------------------------------------------------------------------------
 
@@ -387,12 +406,26 @@ class _Writer:
         """Set up styles, page, header, footer and metadata before any block."""
         self._style_ids = _install_styles(self.word, self.theme, self.text_width).ids
         ox.set_lang(ox.default_run_properties(self.word.styles.element), latin=_language(document))
+        self._notes_as_lists = all(
+            _numbered_from_first(block) for block in document.blocks if isinstance(block, Notes)
+        )
         self._page_setup()
         self._decorate(document.decor)
         _set_core_properties(self.word, document.info)
-        ox.drop_thumbnail(self.word.part.package)
-        ox.drop_styles_with_effects(self.word.part)
-        ox.drop_preview_setting(self.word.settings.element)
+        self._tidy_package()
+
+    def _tidy_package(self) -> None:
+        """Word 2013 layout, plain bullets, and none of the template's leftovers."""
+        part, settings = self.word.part, self.word.settings.element
+        ox.drop_thumbnail(part.package)
+        ox.drop_styles_with_effects(part)
+        ox.drop_custom_xml(part)
+        ox.drop_preview_setting(settings)
+        ox.set_compatibility_mode(settings, _WORD_2013)
+        ox.drop_revision_ids(settings, self.word.element, self.word.styles.element)
+        ox.plain_bullets(
+            part.numbering_part.element, self.theme.fonts.body, _hex(self.theme.colors.accent)
+        )
 
     def finish(self) -> None:
         """End with a paragraph: Word requires one after a final table."""
@@ -563,12 +596,13 @@ class _Writer:
         paragraph = self._new_paragraph(PARAGRAPH_STYLES[block.style])
         self._add_content(paragraph, block.content)
 
-    def _list(self, block: BulletList) -> None:
-        """List Bullet / List Number items; each numbered list restarts at 1."""
+    def _list(self, block: BulletList, container: Any = None) -> None:
+        """List Bullet / List Number items (in ``container``, the body by default); each
+        numbered list restarts at 1."""
         style = "List Number" if block.ordered else "List Bullet"
         num_id = self._restarted_numbering(style) if block.ordered else None
         for item in block.items:
-            paragraph = self._new_paragraph(style)
+            paragraph = self._new_paragraph(style, container)
             if num_id is not None:
                 ox.set_numbering(paragraph._p.get_or_add_pPr(), num_id)
             self._add_content(paragraph, item)
@@ -579,16 +613,33 @@ class _Writer:
         return ox.restarted_numbering(numbering, base)
 
     def _notes(self, block: Notes) -> None:
-        """Numbered notes, each a bookmark that NoteRef links jump to.
+        """Notes as a Word numbered list, each paragraph a bookmark its citations refer to.
 
-        The number is written as text, not Word list numbering, so it always
-        equals the number printed at the citation even if notes are not 1..n.
+        Citations are REF fields to these bookmarks (see :meth:`_add_note_ref`),
+        so when a colleague adds or moves a note, updating fields renumbers both.
+        Notes not numbered 1, 2, 3 ... from their first (never made by the markup
+        parser) keep typed numbers, which always match their citations.
         """
+        num_id = self._notes_numbering(block) if self._notes_as_lists else None
         for note in block.items:
             paragraph = self._new_paragraph(NOTE)
-            self._add_text(paragraph, Text(f"{note.number}.\t"))
+            if num_id is not None:
+                ox.set_numbering(paragraph._p.get_or_add_pPr(), num_id)
+            else:
+                self._add_text(paragraph, Text(f"{note.number}.\t"))
             self._add_content(paragraph, note.content)
             self._bookmark(paragraph, note.anchor)
+
+    def _notes_numbering(self, block: Notes) -> int | None:
+        if not block.items:
+            return None
+        look = _paragraph_looks(self.theme)[NOTE]
+        return ox.add_numbered_list(
+            self.word.part.numbering_part.element,
+            start=block.items[0].number,
+            indent=int(Mm(look.indent_mm or 0).twips),
+            hanging=int(Mm(look.hanging_mm or 0).twips),
+        )
 
     # tables ---------------------------------------------------------------------------------
 
@@ -599,24 +650,20 @@ class _Writer:
         widths = _split_width(self.text_width, [c.weight for c in block.columns])
         aligns = [c.align for c in block.columns]
         table = self._new_table(1 + len(block.rows), widths, TABLE_STYLE)
-        ox.set_table_indent(table._tbl, _TABLE_STYLE_MARGINS["left"])
+        ox.use_style_header_and_bands(table._tbl)
         rows = list(table.rows)
         ox.mark_header_row(rows[0]._tr)
         ox.forbid_row_split(rows[0]._tr)
-        header_fill = _hex(self.theme.colors.table_header_bg)
-        self._fill_row(_cells(rows[0]), block.header, aligns, TABLE_HEADER, lambda _: header_fill)
-        for index, (row, cells) in enumerate(zip(rows[1:], block.rows, strict=False)):
+        self._fill_row(_cells(rows[0]), block.header, aligns, TABLE_TEXT, lambda _: None)
+        for row, cells in zip(rows[1:], block.rows, strict=False):
             ox.forbid_row_split(row._tr)
-            stripe = _hex(self.theme.colors.table_stripe_bg) if index % 2 else None
-            self._fill_row(
-                _cells(row), cells, aligns, TABLE_TEXT, partial(self._fill, stripe=stripe)
-            )
+            self._fill_row(_cells(row), cells, aligns, TABLE_TEXT, self._tone_fill)
         self._spacer()
 
-    def _fill(self, cell: Cell, stripe: str | None) -> str | None:
-        """A cell's tone colour, else the row's stripe colour, else None (no fill)."""
+    def _tone_fill(self, cell: Cell) -> str | None:
+        """A cell's tone colour, or None to leave the style's band fill."""
         tone = self.theme.colors.tone(cell.tone)
-        return _hex(tone) if tone else stripe
+        return _hex(tone) if tone else None
 
     def _fill_row(
         self,
@@ -685,7 +732,6 @@ class _Writer:
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, ox.NO_BORDER))
         margins = {"top": 100, "bottom": 40, "left": 170, "right": 170}
         ox.set_table_cell_margins(table._tbl, margins)
-        ox.set_table_indent(table._tbl, margins["left"])
         row = table.rows[0]
         ox.forbid_row_split(row._tr)
         cell = _cells(row)[0]
@@ -694,9 +740,12 @@ class _Writer:
         title = cell.paragraphs[0]
         self._styled(title, CALLOUT_TITLE)
         self._add_text(title, Text(block.title))
-        for paragraph in block.paragraphs:
-            target = self._new_paragraph(PARAGRAPH_STYLES[paragraph.style], cell)
-            self._add_content(target, paragraph.content)
+        for part in block.body:
+            if isinstance(part, BulletList):
+                self._list(part, cell)
+            else:
+                target = self._new_paragraph(PARAGRAPH_STYLES[part.style], cell)
+                self._add_content(target, part.content)
         self._spacer()
 
     def _callout_fill(self, block: Callout) -> str:
@@ -832,10 +881,25 @@ class _Writer:
         link.append(run._r)
 
     def _add_note_ref(self, paragraph: WordParagraph, ref: NoteRef) -> None:
-        """A superscript note number that links to the note's bookmark."""
-        link = ox.append_hyperlink(paragraph._p, anchor=self._bookmark_names.get(ref.target))
-        run = self._styled_run(paragraph, str(ref.number), NOTE_REFERENCE)
-        link.append(run._r)
+        """A superscript note number that links to the note's bookmark.
+
+        With notes as a numbered list the number is a ``REF bookmark \\r`` field
+        showing the note's list number, so it follows the note when a colleague
+        inserts another one and updates fields; the link jumps there either way.
+        """
+        bookmark = self._bookmark_names.get(ref.target)
+        link = ox.append_hyperlink(paragraph._p, anchor=bookmark)
+        if not self._notes_as_lists:
+            link.append(self._styled_run(paragraph, str(ref.number), NOTE_REFERENCE)._r)
+            return
+        for kind, text in (("begin", ""), ("instruction", f" REF {bookmark} \\r "),
+                           ("separate", ""), ("result", str(ref.number)), ("end", "")):  # fmt: skip
+            run = self._styled_run(paragraph, text if kind == "result" else "", NOTE_REFERENCE)
+            if kind == "instruction":
+                ox.append_instruction(run._r, text)
+            elif kind != "result":
+                ox.append_field_char(run._r, cast(Any, kind))
+            link.append(run._r)
 
     def _bookmark(self, paragraph: WordParagraph, anchor: str) -> None:
         self._bookmark_ids += 1
@@ -877,6 +941,12 @@ class _BookmarkNames:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _numbered_from_first(block: Notes) -> bool:
+    """Whether the notes are numbered first, first + 1, ... (as a Word list counts)."""
+    first = block.items[0].number if block.items else 0
+    return all(note.number == first + index for index, note in enumerate(block.items))
 
 
 def _split_width(total: Length, weights: Iterable[float]) -> list[int]:

@@ -60,6 +60,7 @@ _STYLE_ORDER = (
     "w:personal", "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr",
     "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
 )  # fmt: skip
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -199,6 +200,11 @@ def set_fonts(rpr: Element, *, latin: str | None = None, east_asia: str | None =
             fonts.set(qn(slot), latin)
     if east_asia is not None:
         fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def set_colour(rpr: Element, colour: str) -> None:
+    """Set the text colour of run properties (hex), e.g. the document defaults'."""
+    _put(rpr, make("w:color", {"w:val": colour}), _RPR_ORDER)
 
 
 def set_lang(rpr: Element, *, latin: str | None = None, east_asia: str | None = None) -> None:
@@ -393,21 +399,50 @@ def set_table_borders(table: Element, borders: Mapping[str, BorderSpec]) -> None
     _put(tbl_pr, _borders("w:tblBorders", borders), _TBLPR_ORDER)
 
 
-def set_table_indent(table: Element, twips: int) -> None:
-    """Shift a table right by its left cell padding so its border lines up with the text.
-
-    In Word's 2010 layout mode (the template's), a table's *text* starts at the
-    margin and its border pokes out by the padding; indenting by the padding
-    puts the border on the margin and the right edge on the text block's edge.
-    """
-    tbl_pr = _get_or_put(table, "w:tblPr", ("w:tblPr", "w:tblGrid", "w:tr"))
-    _put(tbl_pr, make("w:tblInd", {"w:w": str(twips), "w:type": "dxa"}), _TBLPR_ORDER)
-
-
 def set_table_cell_margins(table: Element, margins_twips: Mapping[str, int]) -> None:
     """Set default cell padding for one table."""
     tbl_pr = _get_or_put(table, "w:tblPr", ("w:tblPr", "w:tblGrid", "w:tr"))
     _put(tbl_pr, _cell_margins(margins_twips), _TBLPR_ORDER)
+
+
+def use_style_header_and_bands(table: Element) -> None:
+    """Let the table style's header row and banded rows apply (Word's "Header Row" and
+    "Banded Rows" switches), and nothing for the first column."""
+    tbl_pr = _get_or_put(table, "w:tblPr", ("w:tblPr", "w:tblGrid", "w:tr"))
+    look = {
+        "w:val": "0420", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "0",
+        "w:lastColumn": "0", "w:noHBand": "0", "w:noVBand": "1",
+    }  # fmt: skip
+    _put(tbl_pr, make("w:tblLook", look), _TBLPR_ORDER)
+
+
+def set_style_header_and_bands(
+    style: Element, *, header_fill: str, header_text: str, band_fill: str
+) -> None:
+    """Give a table style a bold, filled header row and a fill on every second body row.
+
+    The fill goes on ``band2Horz`` because the first body row after the header
+    is band 1: the PDF stripes the second, fourth, ... body rows.
+    """
+    tbl_pr = _get_or_put(style, "w:tblPr", _STYLE_ORDER)
+    _put(tbl_pr, make("w:tblStyleRowBandSize", {"w:val": "1"}), _TBLPR_ORDER)
+    header = make("w:tblStylePr", {"w:type": "firstRow"})
+    paragraph = make("w:pPr")
+    paragraph.append(make("w:keepNext"))
+    header.append(paragraph)
+    run = make("w:rPr")
+    run.append(make("w:b"))
+    run.append(make("w:color", {"w:val": header_text}))
+    header.append(run)
+    header.append(make("w:trPr"))
+    header[-1].append(make("w:tblHeader"))
+    header.append(make("w:tcPr"))
+    header[-1].append(_shading(header_fill))
+    band = make("w:tblStylePr", {"w:type": "band2Horz"})
+    band.append(make("w:tcPr"))
+    band[-1].append(_shading(band_fill))
+    for element in (header, band):
+        style.append(element)  # tblStylePr comes last in a style
 
 
 def mark_header_row(row: Element) -> None:
@@ -492,6 +527,98 @@ def _drop_relationships(relationships: dict[str, Any], reltype: str) -> None:
 def drop_preview_setting(settings: Element) -> None:
     """Stop Word from re-adding a thumbnail on save (``w:savePreviewPicture``)."""
     remove_children(settings, "w:savePreviewPicture")
+
+
+def drop_custom_xml(document_part: Any) -> None:
+    """Remove the template's customXml item (a leftover bibliography store)."""
+    _drop_relationships(document_part.rels, RT.CUSTOM_XML)
+
+
+def set_compatibility_mode(settings: Element, mode: int) -> None:
+    """Lay the document out as Word ``mode`` does (15: Word 2013 and later), so Word
+    does not open it in Compatibility Mode."""
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), str(mode))
+
+
+def drop_revision_ids(*roots: Element) -> None:
+    """Remove the template's editing-session ids (``w:rsids``, ``w:rsid*`` attributes).
+
+    They record Word sessions of whoever made the template and mean nothing here.
+    """
+    for root in roots:
+        remove_children(root, "w:rsids")
+        for element in root.iter():
+            for name in [n for n in element.attrib if n.startswith(f"{{{_W}}}rsid")]:
+                del element.attrib[name]
+            for child in element.findall(qn("w:rsid")):
+                element.remove(child)
+
+
+def drop_unused_table_styles(styles: Element, keep: Iterable[str]) -> None:
+    """Remove the template's hundred table styles nobody applies ("Light Shading", ...)."""
+    kept = set(keep)
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in kept:
+            styles.remove(style)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def plain_bullets(numbering: Element, font: str, colour: str) -> None:
+    """Draw every bullet level with "•" in ``font`` instead of the template's Symbol glyph.
+
+    The template's bullets are U+F0B7 in the Symbol font, which machines
+    without Symbol show as an empty box, and which no embedded font carries.
+    """
+    for level in numbering.iter(qn("w:lvl")):
+        number_format = level.find(qn("w:numFmt"))
+        if number_format is None or number_format.get(qn("w:val")) != "bullet":
+            continue
+        text = level.find(qn("w:lvlText"))
+        if text is not None:
+            text.set(qn("w:val"), "\u2022")
+        properties = level.find(qn("w:rPr"))
+        if properties is None:
+            properties = make("w:rPr")
+            level.append(properties)
+        properties.clear()
+        fonts = make("w:rFonts", {"w:ascii": font, "w:hAnsi": font, "w:hint": "default"})
+        properties.append(fonts)
+        properties.append(make("w:color", {"w:val": colour}))
+
+
+def add_numbered_list(numbering: Element, *, start: int, indent: int, hanging: int) -> int:
+    """Add a one-level decimal list ("1", "2", ... then a tab) starting at ``start``.
+
+    Returns its ``w:numId``. The number has no trailing period so that a REF
+    field to a numbered paragraph (``\\r``) gives exactly the number printed.
+    """
+    abstracts = numbering.findall(qn("w:abstractNum"))
+    nums = numbering.findall(qn("w:num"))
+    abstract_id = 1 + max((int(a.get(qn("w:abstractNumId"), "0")) for a in abstracts), default=-1)
+    abstract = make("w:abstractNum", {"w:abstractNumId": str(abstract_id)})
+    abstract.append(make("w:nsid", {"w:val": f"{0x42520000 + abstract_id:08X}"}))
+    abstract.append(make("w:multiLevelType", {"w:val": "singleLevel"}))
+    level = make("w:lvl", {"w:ilvl": "0"})
+    for tag, value in (("w:start", str(start)), ("w:numFmt", "decimal"), ("w:suff", "tab"),
+                       ("w:lvlText", "%1"), ("w:lvlJc", "left")):  # fmt: skip
+        level.append(make(tag, {"w:val": value}))
+    paragraph = make("w:pPr")
+    paragraph.append(make("w:ind", {"w:left": str(indent), "w:hanging": str(hanging)}))
+    level.append(paragraph)
+    abstract.append(level)
+    if abstracts:
+        abstracts[-1].addnext(abstract)
+    else:
+        numbering.insert(0, abstract)
+    num_id = 1 + max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0)
+    num = make("w:num", {"w:numId": str(num_id)})
+    num.append(make("w:abstractNumId", {"w:val": str(abstract_id)}))
+    (nums[-1] if nums else abstract).addnext(num)
+    return num_id
 
 
 APP_PROPERTIES = (

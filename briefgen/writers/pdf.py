@@ -754,7 +754,13 @@ class _Story:
         title = self._styles.paragraph(
             self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
         )
-        body = [self._paragraph(paragraph) for paragraph in block.paragraphs]
+        body = [
+            flowable
+            for part in block.body
+            for flowable in (
+                self._list(part) if isinstance(part, BulletList) else [self._paragraph(part)]
+            )
+        ]
         return RLTable(
             [[[title, *body]]],
             colWidths=[self._width],

@@ -69,8 +69,9 @@ def sample_document() -> Document:
         ),
         Callout(
             title="Bottom line",
-            paragraphs=(
+            body=(
                 Paragraph((Text("Allies "), Text("reaffirm", bold=True), Text(" unity."))),
+                BulletList(items=((Text("Stand with the ROK."),), (Text("Respond together."),))),
             ),
         ),
         Heading(level=1, content=(Text("Key points"),), anchor="key-points"),

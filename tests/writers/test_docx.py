@@ -11,8 +11,6 @@ import datetime as dt
 import io
 import itertools
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from briefgen.document.model import (
 from briefgen.theme import Theme
 from briefgen.writers.docx import east_asian_font, write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
+from tests.conftest import libreoffice_pdf, pdf_font_families
 from tests.writers.conftest import sample_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -193,10 +192,23 @@ def test_note_refs_link_to_existing_bookmarks(word: Any) -> None:
     anchors = [h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
     assert len(anchors) == 2
     assert set(anchors) <= bookmarks
-    refs = [h.find(f"{W}r") for h in body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
-    assert [r.find(f"{W}t").text for r in refs] == ["1", "2"]
-    assert {r.find(f"{W}rPr/{W}rStyle").get(f"{W}val") for r in refs} == {"BriefNoteReference"}
+    links = [h for h in body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
+    assert ["".join(t.text for t in link.iter(f"{W}t")) for link in links] == ["1", "2"]
+    styles = {r.find(f"{W}rPr/{W}rStyle").get(f"{W}val") for link in links for r in link}
+    assert styles == {"BriefNoteReference"}
     assert word.styles["Brief Note Reference"].font.superscript is True
+
+
+def test_note_refs_are_ref_fields_to_the_numbered_notes(word: Any) -> None:
+    """A citation shows its note's list number through a REF field, so it follows the note
+    when a colleague inserts another note and updates fields."""
+    body = word.element.body
+    links = [h for h in body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
+    for link in links:
+        (instruction,) = [i.text for i in link.iter(f"{W}instrText")]
+        assert instruction == f" REF {link.get(f'{W}anchor')} \\r "
+        kinds = [c.get(f"{W}fldCharType") for c in link.iter(f"{W}fldChar")]
+        assert kinds == ["begin", "separate", "end"]
 
 
 def test_every_heading_and_note_has_a_valid_unique_bookmark(word: Any) -> None:
@@ -211,10 +223,22 @@ def test_every_heading_and_note_has_a_valid_unique_bookmark(word: Any) -> None:
     assert ends == set(ids)
 
 
-def test_notes_print_their_numbers(word: Any) -> None:
-    notes = [p.text for p in word.paragraphs if p.style.name == "Brief Note"]
-    assert notes[0].startswith("1.\tKorea JoongAng Daily")
-    assert notes[1].startswith("2.\tOmai")
+def test_notes_are_a_numbered_list(word: Any) -> None:
+    notes = [p for p in word.paragraphs if p.style.name == "Brief Note"]
+    assert notes[0].text.startswith("Korea JoongAng Daily")
+    assert notes[1].text.startswith("Omai")
+    num_ids = {p._p.find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val") for p in notes}
+    assert len(num_ids) == 1
+    numbering = word.part.numbering_part.element
+    (num,) = [n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") in num_ids]
+    abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
+    (abstract,) = [
+        a for a in numbering.iter(f"{W}abstractNum") if a.get(f"{W}abstractNumId") == abstract_id
+    ]
+    level = abstract.find(f"{W}lvl")
+    assert level.find(f"{W}numFmt").get(f"{W}val") == "decimal"
+    assert level.find(f"{W}start").get(f"{W}val") == "1"
+    assert level.find(f"{W}pPr/{W}ind").get(f"{W}hanging") not in (None, "0")
 
 
 @pytest.mark.parametrize(
@@ -266,10 +290,24 @@ def test_data_table_repeats_shaded_header_row(word: Any, theme: Theme) -> None:
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
     assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
-    header_fill = theme.colors.table_header_bg.lstrip("#").upper()
-    fills = {tc.find(f"{W}tcPr/{W}shd").get(f"{W}fill") for tc in rows[0].tc_lst}
-    assert fills == {header_fill}
     assert [c.text for c in table.rows[0].cells] == ["No.", "Name", "Counterpart"]
+    # The header fill and the stripes come from the table style, so Word's Header Row
+    # and Banded Rows switches work: no cell carries them itself.
+    assert all(tc.find(f"{W}tcPr/{W}shd") is None for tc in rows[0].tc_lst)
+    look = table._tbl.find(f"{W}tblPr/{W}tblLook")
+    assert (look.get(f"{W}firstRow"), look.get(f"{W}noHBand")) == ("1", "0")
+    style = word.styles["Brief Table"].element
+    conditions = {c.get(f"{W}type"): c for c in style.findall(f"{W}tblStylePr")}
+    header = conditions["firstRow"]
+    assert header.find(f"{W}tcPr/{W}shd").get(f"{W}fill") == _hex(theme.colors.table_header_bg)
+    assert header.find(f"{W}rPr/{W}color").get(f"{W}val") == _hex(theme.colors.table_header_text)
+    assert header.find(f"{W}rPr/{W}b") is not None
+    band = conditions["band2Horz"].find(f"{W}tcPr/{W}shd")
+    assert band.get(f"{W}fill") == _hex(theme.colors.table_stripe_bg)
+
+
+def _hex(colour: str) -> str:
+    return colour.lstrip("#").upper()
 
 
 def test_data_table_column_widths_follow_weights(word: Any, theme: Theme) -> None:
@@ -499,36 +537,19 @@ def test_any_text_builds_and_reads_back(
 # --- LibreOffice round trip -----------------------------------------------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("/usr/bin/soffice")
-    if found is None:
-        pytest.fail("LibreOffice (soffice) is needed for the DOCX round-trip test; not found")
-    return found
-
-
 def test_libreoffice_converts_to_pdf_with_headings_and_page_numbers(
-    sample_bytes: bytes, tmp_path: Path
+    sample_bytes: bytes, tmp_path: Path, only_dejavu: Path
 ) -> None:
     source = tmp_path / "brief.docx"
     source.write_bytes(sample_bytes)
-    command = [
-        _soffice(),
-        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(tmp_path),
-        str(source),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    pdf = tmp_path / "brief.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 0, f"soffice produced no PDF: {result.stderr}"
+    pdf = libreoffice_pdf(source, tmp_path, only_dejavu)
     reader = PdfReader(pdf)
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # LibreOffice's PDF maps the space glyph back to U+00A0 when a font subset has both.
+    text = "\n".join(page.extract_text() or "" for page in reader.pages).replace("\xa0", " ")
     for expected in (*HEADINGS, "Page 1 of", "UNCLASSIFIED", "TLP:AMBER", "김홍균"):
         assert expected in text
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert {"NanumGothic", "NotoSerif-Regular", "NotoSans-Bold"} <= pdf_font_families(pdf)
 
 
 # --- direct XML helpers ---------------------------------------------------------------------
