@@ -8,9 +8,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := inputs/seoul-trilateral-2024-10-16.yaml
-# Programs the real-client tests drive (LibreOffice, poppler, qpdf), from Debian packages.
-SYSTEM_TOOLS    := soffice pdftoppm pdftotext qpdf
-SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf
+# Programs the real-client tests drive (LibreOffice, poppler, qpdf), from Debian packages,
+# and the only fonts LibreOffice may see in the tests (DejaVu: a DOCX brings its own).
+SYSTEM_TOOLS    := soffice pdftoppm pdftotext pdffonts qpdf
+SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core
 
 .PHONY: brief test lint typecheck unit schema bench system-tools clean
 
@@ -47,6 +49,7 @@ $(STAMP): pyproject.toml
 # Installs the system tools when run as root (as CI is); otherwise says what to install.
 system-tools:
 	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	for font in $(SYSTEM_FONTS); do [ -f $$font ] || missing="$$missing $$font"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing from Debian packages"; \

@@ -116,6 +116,17 @@ def build_brief(request: BuildRequest) -> list[BuiltFile]:
     ]
 
 
+def embedding_warnings(request: BuildRequest) -> list[str]:
+    """The theme's fonts a DOCX build cannot carry (their licence bits forbid it), as
+    warnings naming the theme and the font: readers without them see a substitute."""
+    if "docx" not in request.formats:
+        return []
+    from briefgen.writers.docx_fonts import embedding_refusals
+
+    where = str(request.theme) if request.theme else "the default theme"
+    return [f"{where}: warning: {refusal}" for refusal in embedding_refusals(theme(request.theme))]
+
+
 def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:
     """The diff from the earlier version, read for the same audience when it has one."""
     if request.changes_since is None:

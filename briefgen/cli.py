@@ -490,7 +490,7 @@ def build_and_report(request: BuildRequest) -> tuple[list[str], bool]:
 
     Runs in worker processes with ``-j``, so it returns text instead of printing.
     """
-    from briefgen.build import build_brief
+    from briefgen.build import build_brief, embedding_warnings
     from briefgen.errors import BriefgenError, InvalidInputError
 
     started = time.perf_counter()
@@ -500,7 +500,7 @@ def build_and_report(request: BuildRequest) -> tuple[list[str], bool]:
         return [problem.format() for problem in error.problems], False
     except BriefgenError as error:
         return [f"{request.source}: error: {error}"], False
-    lines = [
+    lines = embedding_warnings(request) + [
         f"wrote {item.path} ({_size(item.size)}, {item.seconds * 1000:.0f} ms)" for item in built
     ]
     lines.append(f"built {request.source} in {(time.perf_counter() - started) * 1000:.0f} ms")
