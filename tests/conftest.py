@@ -43,6 +43,19 @@ def check_reference(path: Path, actual: str) -> None:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests keep their cache entries in a folder of their own, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("BRIEFGEN_CACHE_DIR")
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(folder)
+    yield
+    if previous is None:
+        os.environ.pop("BRIEFGEN_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFGEN_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide SOURCE_DATE_EPOCH themselves; the caller's environment must not leak in."""

@@ -45,7 +45,12 @@ def _document_text(parts: dict[str, bytes]) -> str:
 
 def test_every_used_family_is_carried_and_readable(parts: dict[str, bytes]) -> None:
     carried = {(family, slot): data for family, slot, data in iter_embedded(parts)}
-    assert {family for family, _ in carried} == {"Noto Serif", "Noto Sans", "NanumGothic", "IPAGothic"}
+    assert {family for family, _ in carried} == {
+        "Noto Serif",
+        "Noto Sans",
+        "NanumGothic",
+        "IPAGothic",
+    }
     for (family, _slot), data in carried.items():
         font = TTFont(io.BytesIO(data))  # de-obfuscated, it is a plain TrueType font again
         assert font["name"].getBestFamilyName() == family
@@ -68,7 +73,12 @@ def test_subsets_hold_only_what_the_document_draws(parts: dict[str, bytes]) -> N
 def test_font_table_describes_each_family_as_word_does(parts: dict[str, bytes]) -> None:
     table = etree.fromstring(parts["word/fontTable.xml"])
     fonts = {font.get(f"{W}name"): font for font in table.iter(f"{W}font")}
-    assert set(fonts) == {"Noto Serif", "Noto Sans", "NanumGothic", "IPAGothic"}  # not Calibri, Cambria ...
+    assert set(fonts) == {
+        "Noto Serif",
+        "Noto Sans",
+        "NanumGothic",
+        "IPAGothic",
+    }  # not Calibri, Cambria ...
     korean = fonts["NanumGothic"]
     assert korean.find(f"{W}charset").get(f"{W}val") == "81"  # Hangul
     assert fonts["Noto Serif"].find(f"{W}family").get(f"{W}val") == "roman"
