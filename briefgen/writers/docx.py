@@ -61,6 +61,7 @@ from briefgen.document.model import (
     Table,
     Text,
     follows_note_ref,
+    plain_text,
 )
 from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
@@ -399,6 +400,8 @@ class _Writer:
         self._bookmark_names = _BookmarkNames()
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._notes_as_lists = True
+        self._last_heading = ""
+        """The latest heading's text: the title of a table without a caption."""
 
     # setup ----------------------------------------------------------------------------------
 
@@ -587,6 +590,7 @@ class _Writer:
                 assert_never(block)
 
     def _heading(self, block: Heading) -> None:
+        self._last_heading = plain_text(block.content)
         level = min(max(block.level, 1), 3)
         paragraph = self._new_paragraph(f"Heading {level}")
         self._add_content(paragraph, block.content)
@@ -651,6 +655,11 @@ class _Writer:
         aligns = [c.align for c in block.columns]
         table = self._new_table(1 + len(block.rows), widths, TABLE_STYLE)
         ox.use_style_header_and_bands(table._tbl)
+        caption = plain_text(block.caption) if block.caption else self._last_heading
+        columns = ", ".join(
+            plain_text(cell.paragraphs[0]) for cell in block.header if cell.paragraphs
+        )
+        ox.set_table_alt_text(table._tbl, caption, f"Columns: {columns}" if columns else "")
         rows = list(table.rows)
         ox.mark_header_row(rows[0]._tr)
         ox.forbid_row_split(rows[0]._tr)

@@ -48,7 +48,8 @@ _PPR_ORDER = (
 _TBLPR_ORDER = (
     "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
     "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
-    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+    "w:tblDescription",
 )  # fmt: skip
 _TCPR_ORDER = (
     "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
@@ -443,6 +444,15 @@ def set_style_header_and_bands(
     band[-1].append(_shading(band_fill))
     for element in (header, band):
         style.append(element)  # tblStylePr comes last in a style
+
+
+def set_table_alt_text(table: Element, caption: str, description: str = "") -> None:
+    """The table's title and description, which screen readers announce (Word's Alt Text)."""
+    tbl_pr = _get_or_put(table, "w:tblPr", ("w:tblPr", "w:tblGrid", "w:tr"))
+    if caption:
+        _put(tbl_pr, make("w:tblCaption", {"w:val": clean_text(caption)}), _TBLPR_ORDER)
+    if description:
+        _put(tbl_pr, make("w:tblDescription", {"w:val": clean_text(description)}), _TBLPR_ORDER)
 
 
 def mark_header_row(row: Element) -> None:

@@ -594,3 +594,51 @@ def test_set_paragraph_style_replaces_and_removes_the_style() -> None:
     assert len(properties.findall(f"{W}pStyle")) == 1
     set_paragraph_style(element, None)
     assert properties.style is None
+
+
+def test_data_tables_carry_a_title_and_description_for_screen_readers(word: Any) -> None:
+    (table,) = _tables_with_style(word, "Brief Table")
+    properties = table._tbl.find(f"{W}tblPr")
+    assert properties.find(f"{W}tblCaption").get(f"{W}val")
+    description = properties.find(f"{W}tblDescription").get(f"{W}val")
+    assert description == "Columns: No., Name, Counterpart"
+
+
+def test_word_opens_it_as_a_current_document(sample_bytes: bytes) -> None:
+    """Word 2013+ layout (no Compatibility Mode), none of the template's leftovers."""
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as archive:
+        names = archive.namelist()
+        settings = archive.read("word/settings.xml").decode()
+        styles = archive.read("word/styles.xml").decode()
+        document = archive.read("word/document.xml").decode()
+    assert (
+        'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"'
+        in settings
+    )
+    assert not [name for name in names if name.startswith("customXml")]
+    assert "rsid" not in settings + styles + document
+    table_styles = re.findall(r'<w:style w:type="table"[^>]*w:styleId="([^"]+)"', styles)
+    assert sorted(table_styles) == ["BriefTable", "TableNormal"]
+    assert "<w:widowControl/>" in styles
+    assert "<w:tblInd " not in document  # Word 2013 puts the border, not the text, at the margin
+
+
+def test_talking_points_are_a_real_list_inside_the_callout(theme: Theme) -> None:
+    from briefgen.document.model import Callout
+
+    callout = Callout(
+        title="Talking points",
+        body=(BulletList(items=((Text("First"),), (Text("Second, a longer point"),))),),
+    )
+    document = Document(info=DocumentInfo(title="t"), blocks=(callout,))
+    word = docx.Document(io.BytesIO(write_docx(document, theme)))
+    (cell,) = word.tables[0]._cells
+    items = [p for p in cell.paragraphs if p.style.name == "List Bullet"]
+    assert [p.text for p in items] == ["First", "Second, a longer point"]
+    numbering = word.part.numbering_part.element
+    bullets = {
+        level.find(f"{W}lvlText").get(f"{W}val")
+        for level in numbering.iter(f"{W}lvl")
+        if level.find(f"{W}numFmt").get(f"{W}val") == "bullet"
+    }
+    assert bullets == {"\u2022"}  # not the Symbol font's private-use glyph
