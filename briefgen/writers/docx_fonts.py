@@ -283,7 +283,7 @@ def _subset(path: Path, chars: frozenset[str], family: str) -> bytes:
             (
                 _FORMAT_VERSION,
                 _fonttools_version(),
-                _file_digest(path),
+                _file_identity(path),
                 family,
                 "".join(sorted(chars)),
             ),
@@ -306,14 +306,12 @@ def _fonttools_version() -> str:
     return str(version)
 
 
-_DIGESTS: dict[Path, str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    """The font file's content hash (once per process): a changed file is a new key."""
-    if path not in _DIGESTS:
-        _DIGESTS[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _DIGESTS[path]
+def _file_identity(path: Path) -> str:
+    """What identifies a font file's content without reading it: its resolved path,
+    size, modification time and inode (as ``make`` and ccache decide a file changed).
+    Hashing the bundled CJK fonts (15 MB) would cost more than the cache saves."""
+    status = path.stat()
+    return f"{path.resolve()}:{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
 
 
 def _make_subset(path: Path, chars: frozenset[str], family: str) -> bytes:
