@@ -16,6 +16,7 @@ loaded fast are computed by the round-trip parser on first use.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
+from briefgen.reading import NotReadableError, read_regular_file
 
 MAX_FILE_BYTES = 1024 * 1024
 """Briefs are tens of kilobytes (the benchmark's brief fifty times the sample, 261 pages,
@@ -249,26 +251,23 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
 def _read_text(path: Path, name: str) -> str:
     """Read at most ``MAX_FILE_BYTES`` (plus one, to notice more) and decode it as UTF-8.
 
-    The size on disk is checked first so a huge file is refused without being
-    read, and the read itself is bounded too: ``/dev/zero``, a pipe or a file
-    that grows after the check report a size of zero or too small a size, and
-    reading them whole would never end or fill the memory.
+    Through :func:`briefgen.reading.read_regular_file`: a huge file is refused by its
+    size before it is read, and ``/dev/zero``, a FIFO or a device at once, since
+    reading them would never end, block, or fill the memory.
     """
     limit = MAX_FILE_BYTES // (1024 * 1024)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            message = f"file is {size:,} bytes; briefs are limited to {limit} MiB"
-            raise InvalidInputError([Problem(name, 0, 0, "", message)])
-        with path.open("rb") as stream:
-            blob = stream.read(MAX_FILE_BYTES + 1)
+        blob = read_regular_file(path, MAX_FILE_BYTES)
+    except NotReadableError as error:
+        if error.errno == errno.EFBIG:
+            message = f"file is too large: {error.strerror}; briefs are limited to {limit} MiB"
+        else:
+            message = f"cannot read file: {error.strerror}"
+        raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
     except OSError as error:
         raise InvalidInputError(
             [Problem(name, 0, 0, "", f"cannot read file: {error.strerror}")]
         ) from None
-    if len(blob) > MAX_FILE_BYTES:
-        message = f"file is more than {MAX_FILE_BYTES:,} bytes; briefs are limited to {limit} MiB"
-        raise InvalidInputError([Problem(name, 0, 0, "", message)])
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as error:
