@@ -77,12 +77,26 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
 @_FILES
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--ignore-case", is_flag=True, help="Match quotes regardless of letter case.")
+@click.option(
+    "--sources-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A folder source paths may point into, besides the brief's own folder.",
+)
 @_REPORT_FORMAT
-def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_format: str) -> int:
+def check(
+    files: tuple[Path, ...],
+    strict: bool,
+    ignore_case: bool,
+    sources_root: Path | None,
+    output_format: str,
+) -> int:
     """Validate, then check quotes against their sources.
 
     Every quote must be found in its source's local text, and every key point, commitment
-    and risk must cite a source (a source nobody cites is a warning).
+    and risk must cite a source (a source nobody cites is a warning). Source paths must
+    lie inside the brief's folder or --sources-root.
     """
     from briefgen.errors import InvalidInputError
     from briefgen.loading.yaml_source import load_yaml_file
@@ -90,7 +104,7 @@ def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_forma
     from briefgen.validation import validate_loaded
 
     problems: list[Problem] = []
-    options = ProvenanceOptions(ignore_case=ignore_case)
+    options = ProvenanceOptions(ignore_case=ignore_case, sources_root=sources_root)
     for file in files:
         try:
             loaded = load_yaml_file(file)
