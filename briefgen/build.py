@@ -105,6 +105,23 @@ def output_path(request: BuildRequest, fmt: str) -> Path:
     return request.out_dir / name
 
 
+def check_distinct_outputs(requests: list[BuildRequest]) -> None:
+    """Refuse a command whose inputs would write the same output file (``a/brief.yaml``
+    and ``b/brief.yaml`` into one folder): one would silently replace the other, or with
+    ``-j`` their PDF and DOCX could even come from different briefs."""
+    writers: dict[Path, Path] = {}
+    for request in requests:
+        for fmt in request.formats:
+            target = output_path(request, fmt)
+            key = target.parent.resolve() / target.name
+            first = writers.setdefault(key, request.source)
+            if first != request.source:
+                raise BriefgenError(
+                    f"{first} and {request.source} would both write {target}; "
+                    "build them into different folders (-o DIR) or rename one"
+                )
+
+
 def build_brief(request: BuildRequest) -> list[BuiltFile]:
     """Build every requested format of one brief; raise a BriefgenError on any failure."""
     rendered = render_brief(request)

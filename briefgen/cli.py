@@ -424,7 +424,8 @@ def build(
     Writes OUT/<name>.pdf and OUT/<name>.docx, all or nothing, and prints each path,
     size and time.
     """
-    from briefgen.build import FORMATS, BuildRequest
+    from briefgen.build import FORMATS, BuildRequest, check_distinct_outputs
+    from briefgen.errors import BriefgenError
 
     formats = FORMATS if output_format == "all" else (output_format,)
     # With -j the builds already run side by side; no format helper per build then.
@@ -444,6 +445,11 @@ def build(
         )
         for file in files
     ]
+    try:
+        check_distinct_outputs(requests)
+    except BriefgenError as error:
+        click.echo(f"error: {error}", err=True)
+        return EXIT_INVALID
     if watch:
         return _watch(requests)
     results = _run_builds(requests, jobs)

@@ -37,6 +37,21 @@ from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
 from briefgen.reading import NotReadableError, read_regular_file
 
+MAX_PARAGRAPH_CHARS = 10_000
+"""The longest paragraph (text between blank lines) in any value.  Real paragraphs are a
+few hundred words; laying out one that runs over many pages costs time that grows with
+its square (each page re-breaks the rest of it: 180,000 words would take hours)."""
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _too_long_paragraph(text: str) -> int:
+    """The length of the longest paragraph of ``text`` when it passes the limit, else 0."""
+    if len(text) <= MAX_PARAGRAPH_CHARS:
+        return 0
+    longest = max(len(part) for part in _PARAGRAPH_BREAK.split(text))
+    return longest if longest > MAX_PARAGRAPH_CHARS else 0
+
+
 MAX_FILE_BYTES = 1024 * 1024
 """Briefs are tens of kilobytes (the benchmark's brief fifty times the sample, 261 pages,
 is 0.7 MB); anything larger is a mistake, and parsing it would take seconds."""
@@ -222,7 +237,7 @@ def _plain(node: Any, path: DataPath, count: list[int]) -> Any:
         return {key: _plain(value, (*path, key), count) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(value, (*path, index), count) for index, value in enumerate(node)]
-    if isinstance(node, str) and _SURROGATE.search(node):
+    if isinstance(node, str) and (_SURROGATE.search(node) or _too_long_paragraph(node)):
         raise _RoundTripNeededError  # the round-trip path refuses it at its line
     if node is None or isinstance(node, str | bool | int | float | dt.date):
         return node
@@ -338,6 +353,13 @@ class _Converter:
     def _check_characters(self, text: str, path: DataPath) -> None:
         if _SURROGATE.search(text):
             raise self.refuse(path, _surrogate_message(text))
+        longest = _too_long_paragraph(text)
+        if longest:
+            message = (
+                f"a paragraph of {longest:,} characters; paragraphs are limited to "
+                f"{MAX_PARAGRAPH_CHARS:,} (about 1,500 words): start a new one after a blank line"
+            )
+            raise self.refuse(path, message)
 
     def _check_tag(self, node: Any, path: DataPath) -> None:
         # Untagged collections and the standard !!seq and !!map have no tag value here;
