@@ -333,6 +333,20 @@ def _identical(old: Sequence[Any], new: Sequence[Any]) -> dict[int, int]:
     return matched
 
 
+def _same_text_pairs(before: list[str], after: list[str]) -> list[tuple[int, int]]:
+    """Pairs of identical texts, in the order greedy pairing by score would take them
+    (score 100, then old index, then new index): a pure rename is found by lookup."""
+    unused: dict[str, list[int]] = {}
+    for j, text in enumerate(after):
+        unused.setdefault(text, []).append(j)
+    pairs = []
+    for i, text in enumerate(before):
+        same = unused.get(text)
+        if same:
+            pairs.append((i, same.pop(0)))
+    return pairs
+
+
 def _best_pairs(
     olds: list[Any], news: list[Any], text: Callable[[Any], str], threshold: float
 ) -> list[tuple[Any, Any]]:
@@ -347,18 +361,23 @@ def _best_pairs(
 
     before = [text(item) for item in olds]
     after = [text(item) for item in news]
+    paired = _same_text_pairs(before, after)  # the best score, found without comparing
+    used_old = {i for i, _ in paired}
+    used_new = {j for _, j in paired}
+    left = [j for j in range(len(after)) if j not in used_new]
     candidates = sorted(
-        (
-            (-score, i, j)
-            for i, query in enumerate(before)
-            for _, score, j in process.extract(
-                query, after, scorer=fuzz.ratio, score_cutoff=threshold * 100, limit=None
-            )
-        ),
+        (-score, i, left[k])
+        for i, query in enumerate(before)
+        if i not in used_old
+        for _, score, k in process.extract(
+            query,
+            [after[j] for j in left],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold * 100,
+            limit=None,
+        )
     )
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    pairs = []
+    pairs = [(olds[i], news[j]) for i, j in paired]
     for _, i, j in candidates:
         if i not in used_old and j not in used_new:
             used_old.add(i)
