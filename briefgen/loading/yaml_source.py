@@ -113,6 +113,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         message = f"text is {len(text):,} characters; briefs are limited to {limit} MiB"
         raise InvalidInputError([Problem(name, 0, 0, "", message)])
     text = text.removeprefix("\ufeff")
+    _refuse_unprintable(text, name)
     _refuse_absurd_nesting(text, name)
     try:
         data = _fast_load(text)
@@ -120,10 +121,34 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         raise InvalidInputError([_alias_bomb(text, name)]) from None
     except _TooDeepError as error:
         message = f"nested more than {MAX_DEPTH} levels deep (a brief needs about six)"
-        raise InvalidInputError([Problem(name, 0, 0, format_path(error.path), message)]) from None
+        line, column = _deep_place(text, error.path)
+        problem = Problem(name, line, column, format_path(error.path), message)
+        raise InvalidInputError([problem]) from None
     if data is not _SLOW:
         return LoadedYaml(data, name, text=text)
     return _round_trip(text, name)
+
+
+_UNPRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters YAML does not allow in a file (C0 and C1 controls, NUL, U+FFFE, U+FFFF,
+lone surrogates); the parser refuses them with an offset, not a line."""
+
+
+def _refuse_unprintable(text: str, name: str) -> None:
+    """Refuse the first character YAML does not allow, at its line and column."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return
+    offset = found.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    message = (
+        f"invalid YAML: character U+{ord(found.group()):04X} is not allowed "
+        "(control characters, NUL and non-characters cannot be written, even in quotes)"
+    )
+    raise InvalidInputError([Problem(name, line, column, "", message)])
 
 
 def _alias_bomb(text: str, name: str) -> Problem:
@@ -256,11 +281,40 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
     except YAMLError as error:
         raise InvalidInputError([Problem(name, 0, 0, "", f"invalid YAML: {error}")]) from None
     except RecursionError:
-        message = f"invalid YAML: nested too deeply (a brief needs fewer than {MAX_DEPTH} levels)"
-        raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
+        message = f"nested more than {MAX_DEPTH} levels deep (a brief needs about six)"
+        line, column = _first_deep_line(text)
+        raise InvalidInputError([Problem(name, line, column, "", message)]) from None
     converter = _Converter(name)
     data = converter.convert(raw, ())
     return LoadedYaml(data, name, positions=converter.positions)
+
+
+_BLOCK_INDENT = re.compile(r"[ -]*")
+
+
+def _deep_place(text: str, path: DataPath) -> tuple[int, int]:
+    """Where nesting passes :data:`MAX_DEPTH`: at the first alias in the top-level entry
+    that nests too deep when there is one (an alias inside its own anchor nests without
+    end), else where block nesting does."""
+    top = re.search(rf"^{re.escape(str(path[0]))}\s*:", text, re.MULTILINE) if path else None
+    found = _ALIAS.search(text, top.start() if top else 0)
+    if found is None:
+        return _first_deep_line(text)
+    offset = found.start() + found.group().index("*")
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _first_deep_line(text: str) -> tuple[int, int]:
+    """Where block nesting first passes :data:`MAX_DEPTH`, as near as the text shows it:
+    each level of block nesting moves its content at least one column right (``-``
+    counts as a column too), so the first line whose content starts past that column
+    is at or before the place the parser gave up."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = _BLOCK_INDENT.match(line).end()  # type: ignore[union-attr]
+        if column > MAX_DEPTH and line.strip():
+            return number, column + 1
+    return 1, 1
 
 
 def _read_text(path: Path, name: str) -> str:
