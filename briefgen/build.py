@@ -20,7 +20,9 @@ from briefgen.audience import for_audience
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
+from briefgen.loading.yaml_source import MAX_FILE_BYTES
 from briefgen.output import check_not_input, write_all_atomically
+from briefgen.reading import read_regular_file
 from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
 
@@ -89,7 +91,7 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
             render_format("pdf", document, theme(request.theme))  # enforces the page limit
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
-        raise InvalidInputError([locate_characters(request.source, error)]) from None
+        raise InvalidInputError([locate_characters(request.source, error, request.theme)]) from None
     return [
         RenderedFile(fmt, output_path(request, fmt), data, seconds)
         for fmt, data, seconds in rendered
@@ -227,17 +229,24 @@ def _timed(
     return data, time.perf_counter() - started
 
 
-def locate_characters(source: Path, error: UnrenderableTextError) -> Problem:
-    """Point at the first place in the YAML where an undrawable character is written."""
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    positions = [text.find(char) for char in error.chars if char in text]
+def locate_characters(
+    source: Path, error: UnrenderableTextError, theme_file: Path | None = None
+) -> Problem:
+    """Point at the first place where an undrawable character is written: in the brief's
+    YAML, or else in the theme file (its letterhead text), so the user edits the right
+    file; unlocated (line 0) only when neither holds it."""
     message = f"{error}; add a font that covers it to the theme, or remove it"
-    if not positions:
-        return Problem(str(source), 0, 0, "", message)
-    offset = min(positions)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Problem(str(source), line, column, "", message)
+    for candidate in (source, theme_file):
+        if candidate is None:
+            continue
+        try:
+            text = read_regular_file(candidate, MAX_FILE_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        positions = [text.find(char) for char in error.chars if char in text]
+        if positions:
+            offset = min(positions)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return Problem(str(candidate), line, column, "", message)
+    return Problem(str(source), 0, 0, "", message)

@@ -497,12 +497,36 @@ def _watch(requests: list[BuildRequest]) -> int:
 
 
 def _run_builds(requests: list[BuildRequest], jobs: int) -> list[tuple[list[str], bool]]:
+    """Build every request; with ``-j`` in worker processes.  One brief that crashes its
+    worker (a bug, or the process killed for memory) is reported as that brief's failure:
+    the others still build and report, and no traceback reaches the user."""
     if jobs == 1 or len(requests) == 1:
-        return [build_and_report(request) for request in requests]
+        return [_build_guarded(request) for request in requests]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
-        return list(pool.map(build_and_report, requests))
+        futures = [pool.submit(_build_guarded, request) for request in requests]
+        return [
+            _outcome(future, request) for future, request in zip(futures, requests, strict=True)
+        ]
+
+
+def _build_guarded(request: BuildRequest) -> tuple[list[str], bool]:
+    """:func:`build_and_report`, with any unexpected exception turned into a failure line."""
+    try:
+        return build_and_report(request)
+    except Exception as error:  # a bug must fail this brief only, and say so plainly
+        return [f"{request.source}: internal error: {error!r}"], False
+
+
+def _outcome(future: Any, request: BuildRequest) -> tuple[list[str], bool]:
+    """A worker's result, or a failure line when the worker process itself died."""
+    try:
+        result: tuple[list[str], bool] = future.result()
+    except Exception as error:  # BrokenProcessPool: the worker was killed mid-build
+        reason = str(error) or type(error).__name__
+        return [f"{request.source}: internal error: the build process stopped ({reason})"], False
+    return result
 
 
 def build_and_report(request: BuildRequest) -> tuple[list[str], bool]:

@@ -14,7 +14,14 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.reading import NotReadableError, is_regular_file, read_regular_file, read_regular_head
@@ -35,6 +42,26 @@ class PageSetup(_Strict):
     margin_bottom_mm: float = Field(22, gt=5, lt=80, description="Bottom margin in mm.")
     margin_left_mm: float = Field(22, gt=5, lt=80, description="Left margin in mm.")
     margin_right_mm: float = Field(22, gt=5, lt=80, description="Right margin in mm.")
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> PageSetup:
+        """Margins that each pass but together leave a sliver of page make the PDF layout
+        fail deep inside ReportLab (a table given a negative width); refuse them here."""
+        width, height = PAGE_SIZES_MM[self.size]
+        text_width = width - self.margin_left_mm - self.margin_right_mm
+        text_height = height - self.margin_top_mm - self.margin_bottom_mm
+        if text_width < MIN_TEXT_WIDTH_MM or text_height < MIN_TEXT_HEIGHT_MM:
+            raise ValueError(
+                f"the margins leave {text_width:g} x {text_height:g} mm for text; a brief needs "
+                f"at least {MIN_TEXT_WIDTH_MM} x {MIN_TEXT_HEIGHT_MM} mm"
+            )
+        return self
+
+
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+MIN_TEXT_WIDTH_MM = 100
+"""The narrowest text column the layouts' widest tables (seven columns) fit in."""
+MIN_TEXT_HEIGHT_MM = 150
 
 
 class FontFamily(_Strict):
@@ -190,7 +217,12 @@ def load_theme(path: Path) -> Theme:
         raise ThemeError([_toml_problem(name, error)]) from None
     except ValidationError as error:
         problems = [
-            _located(name, text, tuple(str(part) for part in item["loc"]), item["msg"])
+            _located(
+                name,
+                text,
+                tuple(str(part) for part in item["loc"]),
+                item["msg"].removeprefix("Value error, "),
+            )
             for item in error.errors(include_url=False)
         ]
         raise ThemeError(problems) from None

@@ -129,9 +129,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
     return _round_trip(text, name)
 
 
-_UNPRINTABLE = re.compile(
-    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML does not allow in a file (C0 and C1 controls, NUL, U+FFFE, U+FFFF,
 lone surrogates); the parser refuses them with an offset, not a line."""
 
