@@ -20,7 +20,9 @@ from briefgen.audience import for_audience
 from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
+from briefgen.loading.yaml_source import MAX_FILE_BYTES
 from briefgen.output import check_not_input, write_all_atomically
+from briefgen.reading import read_regular_file
 from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
 
@@ -89,7 +91,7 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
             render_format("pdf", document, theme(request.theme))  # enforces the page limit
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
-        raise InvalidInputError([locate_characters(request.source, error)]) from None
+        raise InvalidInputError([locate_characters(request.source, error, request.theme)]) from None
     return [
         RenderedFile(fmt, output_path(request, fmt), data, seconds)
         for fmt, data, seconds in rendered
@@ -103,6 +105,23 @@ def output_path(request: BuildRequest, fmt: str) -> Path:
     if Path(name).name != name or name.startswith("."):
         raise BriefgenError(f"refusing the output name {name!r}: it would leave {request.out_dir}")
     return request.out_dir / name
+
+
+def check_distinct_outputs(requests: list[BuildRequest]) -> None:
+    """Refuse a command whose inputs would write the same output file (``a/brief.yaml``
+    and ``b/brief.yaml`` into one folder): one would silently replace the other, or with
+    ``-j`` their PDF and DOCX could even come from different briefs."""
+    writers: dict[Path, Path] = {}
+    for request in requests:
+        for fmt in request.formats:
+            target = output_path(request, fmt)
+            key = target.parent.resolve() / target.name
+            first = writers.setdefault(key, request.source)
+            if first != request.source:
+                raise BriefgenError(
+                    f"{first} and {request.source} would both write {target}; "
+                    "build them into different folders (-o DIR) or rename one"
+                )
 
 
 def build_brief(request: BuildRequest) -> list[BuiltFile]:
@@ -221,17 +240,24 @@ def _timed(
     return data, time.perf_counter() - started
 
 
-def locate_characters(source: Path, error: UnrenderableTextError) -> Problem:
-    """Point at the first place in the YAML where an undrawable character is written."""
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    positions = [text.find(char) for char in error.chars if char in text]
+def locate_characters(
+    source: Path, error: UnrenderableTextError, theme_file: Path | None = None
+) -> Problem:
+    """Point at the first place where an undrawable character is written: in the brief's
+    YAML, or else in the theme file (its letterhead text), so the user edits the right
+    file; unlocated (line 0) only when neither holds it."""
     message = f"{error}; add a font that covers it to the theme, or remove it"
-    if not positions:
-        return Problem(str(source), 0, 0, "", message)
-    offset = min(positions)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Problem(str(source), line, column, "", message)
+    for candidate in (source, theme_file):
+        if candidate is None:
+            continue
+        try:
+            text = read_regular_file(candidate, MAX_FILE_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        positions = [text.find(char) for char in error.chars if char in text]
+        if positions:
+            offset = min(positions)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return Problem(str(candidate), line, column, "", message)
+    return Problem(str(source), 0, 0, "", message)

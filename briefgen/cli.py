@@ -77,12 +77,26 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
 @_FILES
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--ignore-case", is_flag=True, help="Match quotes regardless of letter case.")
+@click.option(
+    "--sources-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A folder source paths may point into, besides the brief's own folder.",
+)
 @_REPORT_FORMAT
-def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_format: str) -> int:
+def check(
+    files: tuple[Path, ...],
+    strict: bool,
+    ignore_case: bool,
+    sources_root: Path | None,
+    output_format: str,
+) -> int:
     """Validate, then check quotes against their sources.
 
     Every quote must be found in its source's local text, and every key point, commitment
-    and risk must cite a source (a source nobody cites is a warning).
+    and risk must cite a source (a source nobody cites is a warning). Source paths must
+    lie inside the brief's folder or --sources-root.
     """
     from briefgen.errors import InvalidInputError
     from briefgen.loading.yaml_source import load_yaml_file
@@ -90,7 +104,7 @@ def check(files: tuple[Path, ...], strict: bool, ignore_case: bool, output_forma
     from briefgen.validation import validate_loaded
 
     problems: list[Problem] = []
-    options = ProvenanceOptions(ignore_case=ignore_case)
+    options = ProvenanceOptions(ignore_case=ignore_case, sources_root=sources_root)
     for file in files:
         try:
             loaded = load_yaml_file(file)
@@ -410,7 +424,8 @@ def build(
     Writes OUT/<name>.pdf and OUT/<name>.docx, all or nothing, and prints each path,
     size and time.
     """
-    from briefgen.build import FORMATS, BuildRequest
+    from briefgen.build import FORMATS, BuildRequest, check_distinct_outputs
+    from briefgen.errors import BriefgenError
 
     formats = FORMATS if output_format == "all" else (output_format,)
     # With -j the builds already run side by side; no format helper per build then.
@@ -430,6 +445,11 @@ def build(
         )
         for file in files
     ]
+    try:
+        check_distinct_outputs(requests)
+    except BriefgenError as error:
+        click.echo(f"error: {error}", err=True)
+        return EXIT_INVALID
     if watch:
         return _watch(requests)
     results = _run_builds(requests, jobs)
@@ -477,12 +497,36 @@ def _watch(requests: list[BuildRequest]) -> int:
 
 
 def _run_builds(requests: list[BuildRequest], jobs: int) -> list[tuple[list[str], bool]]:
+    """Build every request; with ``-j`` in worker processes.  One brief that crashes its
+    worker (a bug, or the process killed for memory) is reported as that brief's failure:
+    the others still build and report, and no traceback reaches the user."""
     if jobs == 1 or len(requests) == 1:
-        return [build_and_report(request) for request in requests]
+        return [_build_guarded(request) for request in requests]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
-        return list(pool.map(build_and_report, requests))
+        futures = [pool.submit(_build_guarded, request) for request in requests]
+        return [
+            _outcome(future, request) for future, request in zip(futures, requests, strict=True)
+        ]
+
+
+def _build_guarded(request: BuildRequest) -> tuple[list[str], bool]:
+    """:func:`build_and_report`, with any unexpected exception turned into a failure line."""
+    try:
+        return build_and_report(request)
+    except Exception as error:  # a bug must fail this brief only, and say so plainly
+        return [f"{request.source}: internal error: {error!r}"], False
+
+
+def _outcome(future: Any, request: BuildRequest) -> tuple[list[str], bool]:
+    """A worker's result, or a failure line when the worker process itself died."""
+    try:
+        result: tuple[list[str], bool] = future.result()
+    except Exception as error:  # BrokenProcessPool: the worker was killed mid-build
+        reason = str(error) or type(error).__name__
+        return [f"{request.source}: internal error: the build process stopped ({reason})"], False
+    return result
 
 
 def build_and_report(request: BuildRequest) -> tuple[list[str], bool]:

@@ -10,11 +10,15 @@ nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 import smtplib
+import socket
 import ssl
+import threading
+import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +40,10 @@ MIME_TYPES = {
 DEFAULT_MAX_MB = 10.0
 """Many mail servers refuse messages much larger than this (attachments grow by a third)."""
 SMTP_TIMEOUT = 30.0
+"""Longest wait for any one answer of the server."""
+SEND_DEADLINE = 120.0
+"""Longest a whole send may take, from connecting to the last reply: a server that
+answers one byte at a time, each within :data:`SMTP_TIMEOUT`, is cut off here."""
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -83,18 +91,28 @@ _LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
 
 
 def _addresses_in(value: str, option: str) -> list[Address]:
-    if re.search(r"[\x00-\x1f\x7f]", value):
+    """The one address in ``value``: a value that parses as two (``Desk Bcc: evil@x
+    <desk@example.org>``) is refused, so what the user typed as one recipient can never
+    become two."""
+    if any(_breaks_headers(char) for char in value):
         raise MailError(f"{option}: {value!r} contains a line break or control character")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise MailError(f"{option}: {value!r} is not valid text (bytes that are not UTF-8)")
     parsed = getaddresses([value])
     problem = _parse_problem(value, parsed)
     if problem:
         raise MailError(f"{option}: {value!r} is not an email address ({problem})")
+    if len(parsed) != 1:
+        raise MailError(
+            f"{option}: {value!r} holds {len(parsed)} addresses; give one address per "
+            f"{option} (repeat the option for more)"
+        )
     return [_address(display, spec, option, value) for display, spec in parsed]
 
 
 def _parse_problem(value: str, parsed: list[tuple[str, str]]) -> str | None:
     if ";" in value and '"' not in value:
-        return "separate addresses with commas or repeat the option"
+        return "one address per option; repeat the option for more"
     if not parsed or any(not spec or spec.count("@") != 1 for _, spec in parsed):
         if "," in value and "<" in value and '"' not in value:
             return 'put a display name with a comma in quotes: "Müller, Jörg" <j@example.de>'
@@ -121,7 +139,32 @@ def _address(display: str, spec: str, option: str, typed: str) -> Address:
             valid = False
     if not valid:
         raise MailError(f"{option}: {typed!r}: {domain!r} is not a valid mail domain")
-    return Address(display_name=display, username=local, domain=ascii_domain)
+    return Address(display_name=header_text(display), username=local, domain=ascii_domain)
+
+
+_HEADER_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+"""Control characters (CR, LF, NEL, ...), and the line and paragraph separators
+U+2028 and U+2029, which some mail software treats as line breaks."""
+ENCODED_WORD_GUARD = "\u2060"
+"""WORD JOINER, written between ``=`` and ``?``: invisible, and it keeps any ``=?`` in
+header text from being read as the start of an RFC 2047 encoded word."""
+
+
+def _breaks_headers(char: str) -> bool:
+    return unicodedata.category(char) in _HEADER_BREAKING
+
+
+def header_text(value: str) -> str:
+    """Text made safe to put in a header: one line, and no encoded words.
+
+    Every character that is or may be read as a line break becomes a space.  Python's
+    email package decodes RFC 2047 encoded words in the text it is given, so a title
+    such as ``=?utf-8?q?=0D=0AReply-To:_x@evil.example?=`` would become a line break
+    and a header of its own; a WORD JOINER between ``=`` and ``?`` keeps the text as
+    written, and the email package encodes it as text.
+    """
+    spaced = "".join(" " if _breaks_headers(char) else char for char in value)
+    return " ".join(spaced.split()).replace("=?", "=" + ENCODED_WORD_GUARD + "?")
 
 
 def build_message(
@@ -146,14 +189,47 @@ def build_message(
     for item, name in zip(files, names, strict=True):
         maintype, subtype = MIME_TYPES[item.fmt]
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=name)
+    check_headers(message.as_bytes(), envelope, subject(brief))
     return message
+
+
+_OWN_HEADERS = ("Content-Type", "Date", "From", "MIME-Version", "Message-ID", "Subject", "To")
+
+
+def check_headers(data: bytes, envelope: Envelope, expected_subject: str) -> None:
+    """Parse the message as a receiver will and refuse it unless it carries exactly the
+    headers briefgen meant: these names once each, this subject, these recipients.
+
+    The header values are already made safe where they are built; this is the proof,
+    checked on every message, that nothing in a brief or an address added a header.
+    """
+    from email import message_from_bytes
+    from email.policy import default
+
+    parsed = message_from_bytes(data, policy=default)
+    expected = sorted((*_OWN_HEADERS, "Cc") if envelope.cc else _OWN_HEADERS)
+    recipients = sorted(
+        address.addr_spec
+        for name in ("To", "Cc")
+        for address in getattr(parsed.get(name), "addresses", ())
+    )
+    wanted = sorted(address.addr_spec for address in (*envelope.to, *envelope.cc))
+    if (
+        sorted(parsed.keys()) != expected
+        or str(parsed["Subject"]) != expected_subject
+        or recipients != wanted
+    ):
+        raise MailError(
+            "the message would not carry exactly the intended headers "
+            f"({', '.join(parsed.keys())}); nothing was written or sent"
+        )
 
 
 def subject(brief: Brief) -> str:
     """``[TLP:AMBER] Title``: the TLP convention puts the label first in the subject."""
     tlp = brief.meta.marking.tlp
     title = inline_to_plain(brief.meta.title)
-    return f"[{tlp}] {title}" if tlp else title
+    return header_text(f"[{tlp}] {title}" if tlp else title)
 
 
 def attachment_name(brief: Brief, fmt: str) -> str:
@@ -163,7 +239,7 @@ def attachment_name(brief: Brief, fmt: str) -> str:
     length is bounded; letters of any script stay (the email package encodes
     them per RFC 2231).
     """
-    title = unicodedata.normalize("NFC", inline_to_plain(brief.meta.title))
+    title = header_text(unicodedata.normalize("NFC", inline_to_plain(brief.meta.title)))
     title = " ".join(_UNSAFE_IN_NAMES.sub(" ", title).split()).strip(" .") or "brief"
     if len(title) > 80:
         title = title[:80].rsplit(" ", 1)[0].rstrip(" .,;-")
@@ -279,37 +355,100 @@ def parse_server(value: str) -> tuple[str, int]:
 def send(message: EmailMessage, settings: SmtpSettings) -> None:
     """Send through an SMTP server; every failure becomes a one-line MailError."""
     where = f"{settings.host}:{settings.port}"
+    deadline = _Deadline(SEND_DEADLINE)
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT) as server:
+        with deadline, _DeadlineSMTP(settings.host, settings.port, deadline) as server:
             if settings.starttls:
                 server.starttls(context=ssl.create_default_context())
             if settings.user:
                 server.login(settings.user, settings.password or "")
             refused = server.send_message(message)
-    except smtplib.SMTPAuthenticationError as error:
-        raise MailError(
-            f"{where} refused the login for {settings.user!r}: {_reply(error)}"
-        ) from None
-    except smtplib.SMTPNotSupportedError as error:
-        raise MailError(f"{where} does not support that: {error}") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        listed = ", ".join(sorted(error.recipients))
-        raise MailError(f"{where} refused every recipient: {listed}") from None
-    except smtplib.SMTPResponseException as error:
-        raise MailError(f"{where} refused the message: {_reply(error)}") from None
-    except (ssl.SSLError, ssl.CertificateError) as error:
-        raise MailError(f"{where}: TLS failed: {error}") from None
-    except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
-        if isinstance(error, TimeoutError) or "timed out" in str(error):
-            raise MailError(f"{where} did not answer within {SMTP_TIMEOUT:.0f} s") from None
-        raise MailError(f"{where} closed the connection: {error}") from None
     except (OSError, smtplib.SMTPException) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise MailError(f"cannot send through {where}: {reason}") from None
+        if deadline.expired:
+            raise MailError(
+                f"{where} did not finish the send within {SEND_DEADLINE:g} s; "
+                "it may not have been delivered"
+            ) from None
+        raise _send_error(error, where, settings) from None
     if refused:
         raise MailError(
             f"{where} refused {', '.join(sorted(refused))}; the other recipients were sent it"
         )
+
+
+class _Deadline:
+    """A whole-send deadline: when it passes, the connection is shut down, which ends any
+    read or write the send is blocked in (a timeout alone bounds each read, not the sum)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._started = time.monotonic()
+        self._server: smtplib.SMTP | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return max(0.01, self.seconds - (time.monotonic() - self._started))
+
+    def watch(self, server: smtplib.SMTP) -> None:
+        self._server = server
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        connection = getattr(self._server, "sock", None)
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class _DeadlineSMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` whose socket the deadline can shut down, and whose waits for a
+    connection never run past the deadline."""
+
+    def __init__(self, host: str, port: int, deadline: _Deadline) -> None:
+        self._deadline = deadline
+        deadline.watch(self)
+        super().__init__(host, port, timeout=min(SMTP_TIMEOUT, deadline.remaining()))
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        if self._deadline.expired:
+            raise TimeoutError("the send deadline passed")
+        connection: socket.socket = super()._get_socket(  # type: ignore[misc]
+            host, port, min(timeout, self._deadline.remaining())
+        )
+        return connection
+
+
+def _send_error(error: Exception, where: str, settings: SmtpSettings) -> MailError:
+    """Every way a send fails, as one MailError in words; anything else is a bug, re-raised."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return MailError(f"{where} refused the login for {settings.user!r}: {_reply(error)}")
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return MailError(f"{where} does not support that: {error}")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return MailError(f"{where} refused every recipient: {', '.join(sorted(error.recipients))}")
+    if isinstance(error, smtplib.SMTPResponseException):
+        return MailError(f"{where} refused the message: {_reply(error)}")
+    if isinstance(error, ssl.SSLError | ssl.CertificateError):
+        return MailError(f"{where}: TLS failed: {error}")
+    if isinstance(error, TimeoutError) or (
+        isinstance(error, smtplib.SMTPServerDisconnected) and "timed out" in str(error)
+    ):
+        return MailError(f"{where} did not answer within {SMTP_TIMEOUT:.0f} s")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return MailError(f"{where} closed the connection: {error}")
+    if isinstance(error, OSError | smtplib.SMTPException):
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return MailError(f"cannot send through {where}: {reason}")
+    raise error
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
@@ -56,11 +56,12 @@ def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
     staged: list[tuple[Path, Path]] = []
     renamed = 0
     try:
-        for target, data in files:
-            staged.append((_staged_copy(target, data), target))
-        for temporary, target in staged:
-            temporary.replace(target)
-            renamed += 1
+        with _output_locks(targets):
+            for target, data in files:
+                staged.append((_staged_copy(target, data), target))
+            for temporary, target in staged:
+                temporary.replace(target)
+                renamed += 1
     except OSError as error:
         raise OutputError(_message(error, targets, renamed)) from None
     finally:
@@ -69,6 +70,47 @@ def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
                 temporary.unlink()
     for folder in {target.parent for target in targets}:
         _sync_folder(folder)
+
+
+@contextlib.contextmanager
+def _output_locks(targets: Sequence[Path]) -> Iterator[None]:
+    """Hold ``.<stem>.lock`` in the output folder for every output stem while staging and
+    renaming, so two builds writing the same outputs at once (two terminals, a watch
+    and a build) take turns, and the PDF and DOCX always come from the same brief.
+    Locks are taken in name order, so two builds never wait for each other in a circle."""
+    locks = sorted({target.parent / f".{target.stem}.lock" for target in targets})
+    with contextlib.ExitStack() as stack:
+        for lock in locks:
+            stack.enter_context(_exclusive(lock))
+        yield
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``lock``, removed again on release so no lock file is
+    left beside the outputs.  A waiter that wakes on a lock file already removed (its
+    holder finished) sees that the name no longer leads to its file and locks anew."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): builds of the same outputs are not serialised
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        descriptor = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            if os.fstat(descriptor).st_ino == lock.stat().st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(descriptor)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -7,14 +7,24 @@ paths are resolved relative to the theme file so a theme folder is portable.
 
 from __future__ import annotations
 
+import errno
+import io
 import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from briefgen.errors import InvalidInputError, Problem
+from briefgen.reading import NotReadableError, is_regular_file, read_regular_file, read_regular_head
 from briefgen.resources import templates_root
 
 _HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
@@ -32,6 +42,26 @@ class PageSetup(_Strict):
     margin_bottom_mm: float = Field(22, gt=5, lt=80, description="Bottom margin in mm.")
     margin_left_mm: float = Field(22, gt=5, lt=80, description="Left margin in mm.")
     margin_right_mm: float = Field(22, gt=5, lt=80, description="Right margin in mm.")
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> PageSetup:
+        """Margins that each pass but together leave a sliver of page make the PDF layout
+        fail deep inside ReportLab (a table given a negative width); refuse them here."""
+        width, height = PAGE_SIZES_MM[self.size]
+        text_width = width - self.margin_left_mm - self.margin_right_mm
+        text_height = height - self.margin_top_mm - self.margin_bottom_mm
+        if text_width < MIN_TEXT_WIDTH_MM or text_height < MIN_TEXT_HEIGHT_MM:
+            raise ValueError(
+                f"the margins leave {text_width:g} x {text_height:g} mm for text; a brief needs "
+                f"at least {MIN_TEXT_WIDTH_MM} x {MIN_TEXT_HEIGHT_MM} mm"
+            )
+        return self
+
+
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+MIN_TEXT_WIDTH_MM = 100
+"""The narrowest text column the layouts' widest tables (seven columns) fit in."""
+MIN_TEXT_HEIGHT_MM = 150
 
 
 class FontFamily(_Strict):
@@ -185,6 +215,7 @@ def load_theme(path: Path) -> Theme:
     """
     name = str(path)
     text = _read_theme_text(path, name)
+    _refuse_deep_nesting(text, name)
     try:
         data = tomllib.loads(text)
         theme = _resolve_logo(_resolve_fonts(Theme.model_validate(data), path.parent), path)
@@ -193,13 +224,39 @@ def load_theme(path: Path) -> Theme:
         raise ThemeError([_toml_problem(name, error)]) from None
     except ValidationError as error:
         problems = [
-            _located(name, text, tuple(str(part) for part in item["loc"]), item["msg"])
+            _located(
+                name,
+                text,
+                tuple(str(part) for part in item["loc"]),
+                item["msg"].removeprefix("Value error, "),
+            )
             for item in error.errors(include_url=False)
         ]
         raise ThemeError(problems) from None
     except _ThemeKeyError as error:
         raise ThemeError([_located(name, text, error.loc, str(error))]) from None
     return theme
+
+
+MAX_THEME_NESTING = 20
+"""A theme nests tables and arrays two or three deep; Python's TOML parser recurses once
+per bracket and ends in a RecursionError past about a thousand."""
+
+
+def _refuse_deep_nesting(text: str, name: str) -> None:
+    """Refuse brackets nested past :data:`MAX_THEME_NESTING`, located at the first one too
+    deep, before the parser sees them (brackets inside strings count too: a theme has
+    no reason to nest even those so deep)."""
+    depth = 0
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        for column, char in enumerate(line, start=1):
+            if char in "[{":
+                depth += 1
+                if depth > MAX_THEME_NESTING:
+                    message = f"arrays or tables nested more than {MAX_THEME_NESTING} deep"
+                    raise ThemeError([Problem(name, line_number, column, "", message)])
+            elif char in "]}":
+                depth = max(0, depth - 1)
 
 
 MAX_THEME_BYTES = 256 * 1024
@@ -209,14 +266,16 @@ MAX_THEME_BYTES = 256 * 1024
 def _read_theme_text(path: Path, name: str) -> str:
     """Read at most :data:`MAX_THEME_BYTES` (so ``--theme /dev/zero`` ends) as UTF-8."""
     try:
-        with path.open("rb") as stream:
-            blob = stream.read(MAX_THEME_BYTES + 1)
+        blob = read_regular_file(path, MAX_THEME_BYTES)
+    except NotReadableError as error:
+        if error.errno == errno.EFBIG:
+            reason = f"theme file is larger than {MAX_THEME_BYTES // 1024} KiB; not a theme"
+        else:
+            reason = f"cannot read theme file: {error.strerror}"
+        raise ThemeError([Problem(name, 0, 0, "", reason)]) from None
     except OSError as error:
         reason = f"cannot read theme file: {error.strerror}"
         raise ThemeError([Problem(name, 0, 0, "", reason)]) from None
-    if len(blob) > MAX_THEME_BYTES:
-        reason = f"theme file is larger than {MAX_THEME_BYTES // 1024} KiB; not a theme"
-        raise ThemeError([Problem(name, 0, 0, "", reason)])
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError:
@@ -304,22 +363,31 @@ def _resolve_logo(theme: Theme, path: Path) -> Theme:
 
 
 def _check_image(path: Path, shown: Path) -> None:
-    if not path.is_file():
+    if not path.exists():
         raise _ThemeKeyError(_LOGO, f"no image file {shown}")
-    if path.stat().st_size > MAX_LOGO_BYTES:
-        raise _ThemeKeyError(_LOGO, f"{shown} is larger than {MAX_LOGO_BYTES // 1024} KiB")
-    with path.open("rb") as stream:
-        head = stream.read(8)
+    try:
+        data = read_regular_file(path, MAX_LOGO_BYTES)
+    except OSError as error:
+        raise _ThemeKeyError(_LOGO, f"cannot read {shown}: {error.strerror}") from None
+    head = data[:8]
     kind = next((name for magic, name in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
     if kind is None:
         raise _ThemeKeyError(_LOGO, f"{shown} is not a PNG or JPEG image")
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # verify() reads no pixels: a truncated image fails only here
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise _ThemeKeyError(_LOGO, f"{shown} is not a readable {kind}: {error}") from None
     if width * height > MAX_LOGO_PIXELS:
         raise _ThemeKeyError(_LOGO, f"{shown} is {width}x{height} pixels; use a smaller image")
@@ -349,17 +417,21 @@ def _check_font_files(theme: Theme, folder: Path) -> None:
 
 
 def _font_file_problem(path: Path, folders: tuple[Path, Path]) -> str | None:
-    if not path.is_file():
+    if not path.exists():
         return f"no font file {path}"
     if not any(path.is_relative_to(allowed) for allowed in folders):
         return (
             f"{path} is outside the theme's folder {folders[0]}; "
             "copy the font next to the theme file"
         )
-    if path.stat().st_size > MAX_FONT_BYTES:
-        return f"{path} is larger than {MAX_FONT_BYTES // (1024 * 1024)} MiB; not a font"
-    with path.open("rb") as stream:
-        magic = stream.read(4)
+    try:
+        if not is_regular_file(path):
+            read_regular_head(path, 0)  # says what it is instead (a folder, a FIFO, ...)
+        if path.stat().st_size > MAX_FONT_BYTES:
+            return f"{path} is larger than {MAX_FONT_BYTES // (1024 * 1024)} MiB; not a font"
+        magic = read_regular_head(path, 4)
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror}"
     if magic == b"OTTO":
         return f"{path} is an OpenType font with CFF outlines; use a TrueType (.ttf) font"
     if magic not in _TRUETYPE_MAGIC:

@@ -213,6 +213,7 @@ def test_a_theme_file_that_never_ends_is_refused(tmp_path: Path, source: str) ->
         path = tmp_path / "large.toml"
         path.write_bytes(b"# " + b"x" * (1024 * 1024) + b"\n")
     started = time.perf_counter()
-    with pytest.raises(ThemeError, match="theme file is larger than 256 KiB; not a theme"):
+    expected = "it is a device, not a file" if source == "/dev/zero" else "larger than 256 KiB"
+    with pytest.raises(ThemeError, match=expected):
         load_theme(path)
     assert time.perf_counter() - started < 5

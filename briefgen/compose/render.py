@@ -23,6 +23,7 @@ from briefgen.document.markup import parse_document
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
+from briefgen.reading import read_regular_file
 from briefgen.resources import templates_root
 
 if TYPE_CHECKING:
@@ -277,14 +278,94 @@ def _new_environment(search_path: list[Path]) -> Environment:
         lstrip_blocks=True,
         auto_reload=True,
     )
-    environment.filters.update(_FILTERS)
-    environment.globals.update(_GLOBALS)
+    environment.filters = {
+        name: environment.filters[name] for name in JINJA_FILTERS_ALLOWED
+    } | _FILTERS
+    environment.globals = {
+        name: environment.globals[name] for name in JINJA_GLOBALS_ALLOWED
+    } | _GLOBALS
     return environment
+
+
+JINJA_FILTERS_ALLOWED = (
+    *("abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort"),
+    *("e", "escape", "first", "float", "forceescape", "format", "groupby", "indent", "int"),
+    *("items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject"),
+    *("rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr", "slice"),
+    *("sort", "string", "striptags", "sum", "title", "trim", "truncate", "unique", "upper"),
+    *("wordcount", "wordwrap"),
+)
+"""Jinja's own filters a template may use: text and list operations.  Left out:
+``random`` and ``lipsum`` (outputs must not change between runs), ``pprint`` and
+``tojson`` (they print an object's insides), ``urlize``, ``urlencode``, ``xmlattr``
+and ``filesizeformat`` (no use in a brief)."""
+JINJA_GLOBALS_ALLOWED = ("range", "dict", "namespace", "cycler", "joiner")
+
+_DATE_ATTRIBUTES = frozenset({"year", "month", "day", "isoformat"})
+
+
+def safe_attribute(obj: Any, attr: str) -> bool | None:
+    """Whether a template may read ``obj.attr``: True, False, or None for "Jinja decides".
+
+    Templates see the brief as data.  On a brief model (Pydantic) only its fields and
+    the properties the model declares (``risk.score``) are visible: never a method
+    (``parse_raw`` unpickles, ``parse_file`` reads any file), never ``model_*``,
+    ``copy``, ``json``, ``dict``, ``schema``.  Dataclasses (the changes since a version)
+    show their fields and declared properties; dates their parts.  Plain values (text,
+    numbers, lists, mappings) and Jinja's own objects (``loop``) are left to Jinja's
+    immutable sandbox; any other object shows nothing.
+    """
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        return attr in type(obj).model_fields or _declared_property(type(obj), attr)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = {field.name for field in dataclasses.fields(obj)}
+        return attr in names or _declared_property(type(obj), attr)
+    if isinstance(obj, dt.date):
+        return attr in _DATE_ATTRIBUTES
+    if isinstance(obj, _PLAIN_TYPES) or type(obj).__module__.startswith("jinja2"):
+        return None
+    return False
+
+
+_PLAIN_TYPES = (str, int, float, bool, list, tuple, dict, set, frozenset, type(None))
+
+
+def _declared_property(cls: type, attr: str) -> bool:
+    """True for a ``@property`` that briefgen's own classes declare (not Pydantic's)."""
+    if attr.startswith(("_", "model_")):
+        return False
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("briefgen.") and isinstance(
+            klass.__dict__.get(attr), property
+        ):
+            return True
+    return False
+
+
+def safe_callable(obj: Any) -> bool:
+    """No method of a brief model or dataclass, and no class but Jinja's own helpers
+    (``namespace``, ``cycler``, ``joiner``) and ``dict``, may be called by a template;
+    the view helpers and Jinja's own functions may."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    if isinstance(obj, type):
+        return obj is dict or obj.__module__.startswith("jinja2.")
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, BaseModel | type):
+        return False
+    return not (owner is not None and dataclasses.is_dataclass(owner))
 
 
 @cache
 def _bounded_sandbox_class() -> type[Environment]:
-    """Jinja's immutable sandbox, refusing ``*`` and ``**`` results too large to make.
+    """Jinja's immutable sandbox, showing brief models only as data (see
+    :func:`safe_attribute`) and refusing ``*`` and ``**`` results too large to make.
 
     The memory limit of :func:`_template_limits` would stop them too, but only after
     allocating up to a gigabyte; checking the sizes first fails at once, and says why.
@@ -293,6 +374,15 @@ def _bounded_sandbox_class() -> type[Environment]:
 
     class BoundedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**"})
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            allowed = safe_attribute(obj, attr)
+            if allowed is None:
+                return bool(super().is_safe_attribute(obj, attr, value))
+            return allowed
+
+        def is_safe_callable(self, obj: Any) -> bool:
+            return safe_callable(obj) and bool(super().is_safe_callable(obj))
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             _check_operands(operator, left, right)
@@ -327,29 +417,63 @@ def _check_operands(operator: str, left: Any, right: Any) -> None:
         raise SecurityError(f"{left} ** {right} is too large a number for a template")
 
 
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""The largest built-in template is about 10 KB; a template file a hundred times that is not one."""
+
+
 def _contained_loader(search_path: list[Path]) -> Any:
-    """A file loader that reads only files really inside the template folders.
+    """A file loader that reads only regular files really inside the template folders.
 
     Jinja already refuses ``..`` in template names; this also refuses a file
     whose real path (symbolic links followed) lies outside every folder, so a
     template folder from someone else cannot ``{% include %}`` the user's files
-    into a brief.
+    into a brief, and reads through :func:`briefgen.reading.read_regular_file`,
+    so a FIFO or device named like a template is refused instead of blocking.
     """
-    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
 
     roots = [path.resolve() for path in search_path]
 
-    class ContainedLoader(FileSystemLoader):
+    class ContainedLoader(BaseLoader):
         def get_source(
-            self, environment: Environment, template: str
+            self,
+            environment: Environment,  # noqa: ARG002 (Jinja's signature)
+            template: str,
         ) -> tuple[str, str, Callable[[], bool]]:
-            source, filename, uptodate = super().get_source(environment, template)
-            real = Path(filename).resolve()
-            if not any(real.is_relative_to(root) for root in roots):
-                raise TemplateNotFound(f"{template} (it lies outside the template folders)")
-            return source, filename, uptodate
+            pieces = split_template_path(template)  # refuses ".." itself
+            for root in roots:
+                candidate = root.joinpath(*pieces)
+                if not candidate.exists():
+                    continue
+                real = candidate.resolve()
+                if not any(real.is_relative_to(allowed) for allowed in roots):
+                    raise TemplateNotFound(f"{template} (it lies outside the template folders)")
+                return _template_source(candidate, template)
+            raise TemplateNotFound(template)
 
-    return ContainedLoader([str(path) for path in search_path])
+    return ContainedLoader()
+
+
+def _template_source(path: Path, name: str) -> tuple[str, str, Callable[[], bool]]:
+    """The text of one template file, and how Jinja tells whether it changed since."""
+    from jinja2 import TemplateNotFound
+
+    try:
+        text = read_regular_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        modified = path.stat().st_mtime
+    except OSError as error:
+        raise TemplateNotFound(f"{name} ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise TemplateNotFound(f"{name} (it is not UTF-8 text)") from None
+
+    def uptodate() -> bool:
+        try:
+            return path.stat().st_mtime == modified
+        except OSError:
+            return False
+
+    return text, str(path), uptodate
 
 
 _FILTERS: dict[str, Any] = {

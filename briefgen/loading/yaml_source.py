@@ -16,6 +16,7 @@ loaded fast are computed by the round-trip parser on first use.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 import sys
 from pathlib import Path
@@ -34,6 +35,22 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
+from briefgen.reading import NotReadableError, read_regular_file
+
+MAX_PARAGRAPH_CHARS = 10_000
+"""The longest paragraph (text between blank lines) in any value.  Real paragraphs are a
+few hundred words; laying out one that runs over many pages costs time that grows with
+its square (each page re-breaks the rest of it: 180,000 words would take hours)."""
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _too_long_paragraph(text: str) -> int:
+    """The length of the longest paragraph of ``text`` when it passes the limit, else 0."""
+    if len(text) <= MAX_PARAGRAPH_CHARS:
+        return 0
+    longest = max(len(part) for part in _PARAGRAPH_BREAK.split(text))
+    return longest if longest > MAX_PARAGRAPH_CHARS else 0
+
 
 MAX_FILE_BYTES = 1024 * 1024
 """Briefs are tens of kilobytes (the benchmark's brief fifty times the sample, 261 pages,
@@ -96,6 +113,7 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         message = f"text is {len(text):,} characters; briefs are limited to {limit} MiB"
         raise InvalidInputError([Problem(name, 0, 0, "", message)])
     text = text.removeprefix("\ufeff")
+    _refuse_unprintable(text, name)
     _refuse_absurd_nesting(text, name)
     try:
         data = _fast_load(text)
@@ -103,10 +121,32 @@ def load_yaml_text(text: str, name: str) -> LoadedYaml:
         raise InvalidInputError([_alias_bomb(text, name)]) from None
     except _TooDeepError as error:
         message = f"nested more than {MAX_DEPTH} levels deep (a brief needs about six)"
-        raise InvalidInputError([Problem(name, 0, 0, format_path(error.path), message)]) from None
+        line, column = _deep_place(text, error.path)
+        problem = Problem(name, line, column, format_path(error.path), message)
+        raise InvalidInputError([problem]) from None
     if data is not _SLOW:
         return LoadedYaml(data, name, text=text)
     return _round_trip(text, name)
+
+
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML does not allow in a file (C0 and C1 controls, NUL, U+FFFE, U+FFFF,
+lone surrogates); the parser refuses them with an offset, not a line."""
+
+
+def _refuse_unprintable(text: str, name: str) -> None:
+    """Refuse the first character YAML does not allow, at its line and column."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return
+    offset = found.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    message = (
+        f"invalid YAML: character U+{ord(found.group()):04X} is not allowed "
+        "(control characters, NUL and non-characters cannot be written, even in quotes)"
+    )
+    raise InvalidInputError([Problem(name, line, column, "", message)])
 
 
 def _alias_bomb(text: str, name: str) -> Problem:
@@ -220,7 +260,7 @@ def _plain(node: Any, path: DataPath, count: list[int]) -> Any:
         return {key: _plain(value, (*path, key), count) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(value, (*path, index), count) for index, value in enumerate(node)]
-    if isinstance(node, str) and _SURROGATE.search(node):
+    if isinstance(node, str) and (_SURROGATE.search(node) or _too_long_paragraph(node)):
         raise _RoundTripNeededError  # the round-trip path refuses it at its line
     if node is None or isinstance(node, str | bool | int | float | dt.date):
         return node
@@ -239,36 +279,62 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
     except YAMLError as error:
         raise InvalidInputError([Problem(name, 0, 0, "", f"invalid YAML: {error}")]) from None
     except RecursionError:
-        message = f"invalid YAML: nested too deeply (a brief needs fewer than {MAX_DEPTH} levels)"
-        raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
+        message = f"nested more than {MAX_DEPTH} levels deep (a brief needs about six)"
+        line, column = _first_deep_line(text)
+        raise InvalidInputError([Problem(name, line, column, "", message)]) from None
     converter = _Converter(name)
     data = converter.convert(raw, ())
     return LoadedYaml(data, name, positions=converter.positions)
 
 
+_BLOCK_INDENT = re.compile(r"[ -]*")
+
+
+def _deep_place(text: str, path: DataPath) -> tuple[int, int]:
+    """Where nesting passes :data:`MAX_DEPTH`: at the first alias in the top-level entry
+    that nests too deep when there is one (an alias inside its own anchor nests without
+    end), else where block nesting does."""
+    top = re.search(rf"^{re.escape(str(path[0]))}\s*:", text, re.MULTILINE) if path else None
+    found = _ALIAS.search(text, top.start() if top else 0)
+    if found is None:
+        return _first_deep_line(text)
+    offset = found.start() + found.group().index("*")
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _first_deep_line(text: str) -> tuple[int, int]:
+    """Where block nesting first passes :data:`MAX_DEPTH`, as near as the text shows it:
+    each level of block nesting moves its content at least one column right (``-``
+    counts as a column too), so the first line whose content starts past that column
+    is at or before the place the parser gave up."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = _BLOCK_INDENT.match(line).end()  # type: ignore[union-attr]
+        if column > MAX_DEPTH and line.strip():
+            return number, column + 1
+    return 1, 1
+
+
 def _read_text(path: Path, name: str) -> str:
     """Read at most ``MAX_FILE_BYTES`` (plus one, to notice more) and decode it as UTF-8.
 
-    The size on disk is checked first so a huge file is refused without being
-    read, and the read itself is bounded too: ``/dev/zero``, a pipe or a file
-    that grows after the check report a size of zero or too small a size, and
-    reading them whole would never end or fill the memory.
+    Through :func:`briefgen.reading.read_regular_file`: a huge file is refused by its
+    size before it is read, and ``/dev/zero``, a FIFO or a device at once, since
+    reading them would never end, block, or fill the memory.
     """
     limit = MAX_FILE_BYTES // (1024 * 1024)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            message = f"file is {size:,} bytes; briefs are limited to {limit} MiB"
-            raise InvalidInputError([Problem(name, 0, 0, "", message)])
-        with path.open("rb") as stream:
-            blob = stream.read(MAX_FILE_BYTES + 1)
+        blob = read_regular_file(path, MAX_FILE_BYTES)
+    except NotReadableError as error:
+        if error.errno == errno.EFBIG:
+            message = f"file is too large: {error.strerror}; briefs are limited to {limit} MiB"
+        else:
+            message = f"cannot read file: {error.strerror}"
+        raise InvalidInputError([Problem(name, 0, 0, "", message)]) from None
     except OSError as error:
         raise InvalidInputError(
             [Problem(name, 0, 0, "", f"cannot read file: {error.strerror}")]
         ) from None
-    if len(blob) > MAX_FILE_BYTES:
-        message = f"file is more than {MAX_FILE_BYTES:,} bytes; briefs are limited to {limit} MiB"
-        raise InvalidInputError([Problem(name, 0, 0, "", message)])
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -339,6 +405,13 @@ class _Converter:
     def _check_characters(self, text: str, path: DataPath) -> None:
         if _SURROGATE.search(text):
             raise self.refuse(path, _surrogate_message(text))
+        longest = _too_long_paragraph(text)
+        if longest:
+            message = (
+                f"a paragraph of {longest:,} characters; paragraphs are limited to "
+                f"{MAX_PARAGRAPH_CHARS:,} (about 1,500 words): start a new one after a blank line"
+            )
+            raise self.refuse(path, message)
 
     def _check_tag(self, node: Any, path: DataPath) -> None:
         # Untagged collections and the standard !!seq and !!map have no tag value here;
