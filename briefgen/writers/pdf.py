@@ -313,7 +313,9 @@ def _name_key(name: str) -> str:
 def _pdf_date(created: dt.datetime) -> str:
     """Format a timestamp as a PDF date string in UTC (naive times count as UTC)."""
     aware = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+    utc = aware.astimezone(dt.UTC)
+    # The year is padded by hand: strftime writes the year 999 as "999", not "0999".
+    return f"D:{utc.year:04d}" + utc.strftime("%m%d%H%M%S+00'00'")
 
 
 class _KeepWithStart(KeepTogether):  # type: ignore[misc]
@@ -1148,12 +1150,15 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
 class _TaggedList(ListFlowable):  # type: ignore[misc]
     """A list whose bullets and numbers are drawn as their item's ``Lbl`` element."""
 
-    def _makeLIIndenter(self, flowable: Any, bullet: Any, params: Any = None) -> Any:  # noqa: N802
-        indenter = super()._makeLIIndenter(flowable, bullet, params)
-        label = getattr(flowable, "label", None)
-        if bullet is not None and label is not None:
-            indenter._bullet = _TaggedBullet(bullet, label)
-        return indenter
+    def _getContent(self) -> list[Any]:  # noqa: N802 (ReportLab's name)
+        """ReportLab's indented items, each marker wrapped to draw as its item's label."""
+        content: list[Any] = super()._getContent()
+        for indenter in content:
+            bullet = getattr(indenter, "_bullet", None)
+            label = getattr(getattr(indenter, "_flowable", None), "label", None)
+            if bullet is not None and label is not None:
+                indenter._bullet = _TaggedBullet(bullet, label)
+        return content
 
 
 class _TaggedBullet:

@@ -217,6 +217,7 @@ def finish(data: bytes, root: Node, language: str) -> bytes:
             compress_streams=False,
             min_version="1.7",
             fix_metadata_version=False,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
     return out.getvalue()
 
@@ -326,16 +327,15 @@ def _fix_to_unicode(pages: list[Any]) -> None:
     for font in (fonts or Dictionary()).values():
         cmap = font.get("/ToUnicode")
         if cmap is not None:
-            fixed = _fixed_cmap(bytes(cmap.read_raw_bytes()), str(cmap.get("/Filter", "")))
+            fixed = _fixed_cmap(cmap.read_bytes())
             if fixed is not None:
                 cmap.write(fixed, filter=Name.FlateDecode)
 
 
 @functools.lru_cache(maxsize=256)
-def _fixed_cmap(raw: bytes, filters: str) -> bytes | None:
+def _fixed_cmap(text: bytes) -> bytes | None:
     """The compressed CMap without null entries, or None when it has none; cached because a
     rebuild (watch mode) embeds the same subsets again."""
-    text = zlib.decompress(raw) if filters == "/FlateDecode" else raw
     fixed = _BFCHAR.sub(_drop_null_entries, text)
     return zlib.compress(fixed, 6) if fixed != text else None
 
@@ -366,12 +366,19 @@ def _metadata(pdf: pikepdf.Pdf, language: str) -> Metadata:
     )
 
 
+_PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)\+00'00'")
+
+
 def _xmp_date(pdf_date: str) -> str:
-    """``D:20241016093000+00'00'`` -> ``2024-10-16T09:30:00+00:00`` (XMP's form of the same)."""
-    d = pdf_date.removeprefix("D:")
-    if len(d) < 14:
-        return "2000-01-01T00:00:00+00:00"
-    return f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}+00:00"
+    """``D:20241016093000+00'00'`` -> ``2024-10-16T09:30:00+00:00`` (XMP's form of the same).
+
+    The writer always stamps UTC in this form; anything else is a bug, not input.
+    """
+    match = _PDF_DATE.fullmatch(pdf_date)
+    if match is None:
+        raise ValueError(f"unexpected PDF date {pdf_date!r}")
+    year, month, day, hour, minute, second = match.groups()
+    return f"{year}-{month}-{day}T{hour}:{minute}:{second}+00:00"
 
 
 _PDFUA_EXTENSION = """<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
