@@ -37,10 +37,12 @@ from ruamel.yaml import YAML
 from briefgen.build import render_format, theme
 from briefgen.compose.inline import inline_to_plain, split_paragraphs
 from briefgen.compose.render import ComposeOptions, compose
+from briefgen.document.model import Document
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief_text
 from tests.conftest import EXAMPLES
+from tests.writers.tagged_pdf import assert_conforms, model_text, reads_as, structure_text
 
 settings.register_profile(
     "ci",
@@ -225,6 +227,7 @@ def _build_and_reopen(data: dict[str, Any]) -> None:
     pdf = render_format("pdf", document, theme(None))
     word = render_format("docx", document, theme(None))
     _check_pdf(pdf, brief)
+    _check_tagged(pdf, document)
     _check_docx(word, brief)
 
 
@@ -309,6 +312,13 @@ def _check_pdf_with_tools(pdf: bytes, brief: Brief, frame: tuple[float, ...]) ->
         assert _squash(expected) in squashed, expected
 
 
+def _check_tagged(pdf: bytes, document: Document) -> None:
+    """PDF/UA-1 and PDF/A-2a with zero failed rules, and the structure tree reads the
+    document model's text in the model's order."""
+    assert_conforms(pdf)
+    assert reads_as(structure_text(pdf), model_text(document))
+
+
 def _check_docx(data: bytes, brief: Brief) -> None:
     """python-docx reads every paragraph and cell; docx2python, a second parser that reads
     the XML its own way, finds the same words."""
@@ -368,8 +378,8 @@ def test_any_text_builds_or_is_refused_with_a_located_message(
     try:
         brief = load_brief_text(_yaml_text(data), "generated.yaml")
         document = compose(brief, ComposeOptions())
-        for fmt in ("pdf", "docx"):
-            assert render_format(fmt, document, theme(None))
+        assert render_format("docx", document, theme(None))
+        _check_tagged(render_format("pdf", document, theme(None)), document)
         event("built")
     except BriefgenError as error:
         message = str(error)

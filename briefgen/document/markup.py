@@ -15,7 +15,7 @@ The vocabulary::
       <dl><item label="Prepared for">inline</item></dl>
       <callout title= tone=><p>inline</p><ul><li>inline</li></ul>...</callout>
       <notes><note id="source-id">inline</note></notes>
-      <heatmap x-title= y-title= row-labels="5|4|3" column-labels="1|2|3">
+      <heatmap x-title= y-title= row-labels="5|4|3" column-labels="1|2|3" alt="in words">
         <row><cell tone="high">R1|R2</cell>...</row><caption>inline</caption></heatmap>
     inline: text, <b>, <i>, <a href=>, <span lang=>, <cite ref="note-id"/>
 
@@ -274,6 +274,7 @@ def _heatmap(element: Element, citations: _Citations) -> HeatMap:
         x_title=element.get("x-title", ""),
         y_title=element.get("y-title", ""),
         caption=() if caption is None else _content(caption, citations),
+        alt=" ".join(element.get("alt", "").split()),
     )
 
 

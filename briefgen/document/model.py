@@ -186,6 +186,9 @@ class HeatMap:
     x_title: str
     y_title: str
     caption: Content = ()
+    alt: str = ""
+    """What the picture shows, in words, for readers who cannot see it; empty lets writers
+    describe the grid square by square."""
 
 
 Block = Heading | Paragraph | BulletList | Table | DefinitionList | Callout | Notes | HeatMap

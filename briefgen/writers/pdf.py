@@ -84,6 +84,7 @@ from briefgen.writers.fonts import (
     Segment,
     font_book,
 )
+from briefgen.writers.pdf_tags import Marker, Node, finish
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -141,20 +142,23 @@ class _Pass:
 
 
 def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> bytes:
-    """Lay the document out in one pass and return the PDF's bytes."""
+    """Lay the document out in one pass, then add its structure tree (see :mod:`.pdf_tags`)."""
     state = _Pass()
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
-    story = _Story(theme, fonts, state, doc.width).flowables(document.blocks)
+    root = Node("Document")
+    story = _Story(theme, fonts, state, doc.width)
+    flowables = story.flowables(document.blocks, root)
+    marker = Marker(root, story.targets, story.notes)
     try:
-        doc.build(story, canvasmaker=_canvas_maker(document.info.created, state, decor))
+        doc.build(flowables, canvasmaker=_canvas_maker(document.info.created, state, decor, marker))
     except LayoutError as error:
         raise PdfWriteError(
             f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
             "shorten the text of that table cell or item"
         ) from None
     _check_page_limit(document.max_pages, state.pages)
-    return buffer.getvalue()
+    return finish(buffer.getvalue(), root, document.info.language)
 
 
 class PageLimitError(PdfWriteError):
@@ -182,7 +186,9 @@ def _layout_detail(error: LayoutError) -> str:
 def _on_page(state: _Pass, decor: _Decor) -> Callable[[Any, Any], None]:
     def on_page(canv: Any, doc: Any) -> None:
         state.pages = canv.getPageNumber()
+        canv.marker.page_begins(canv)
         decor.draw(canv, doc.pagesize, state.pages)
+        canv.marker.decoration_done(canv)
 
     return on_page
 
@@ -222,7 +228,9 @@ def _doc_template(
 _NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
-def _canvas_maker(created: dt.datetime, state: _Pass, decor: _Decor) -> Callable[..., Any]:
+def _canvas_maker(
+    created: dt.datetime, state: _Pass, decor: _Decor, marker: Marker
+) -> Callable[..., Any]:
     """Return a canvas factory that stamps the document's date and knows the outline callback.
 
     Passing ``initialFontName`` (above) matters too: ReportLab otherwise sets
@@ -232,6 +240,7 @@ def _canvas_maker(created: dt.datetime, state: _Pass, decor: _Decor) -> Callable
 
     def make(*args: Any, **kwargs: Any) -> Any:
         canv = _Canvas(*args, **kwargs)
+        canv.marker = marker
         canv.seed_id(stamp)
         canv.setDateFormatter(lambda *_: stamp)
         canv.setNamedCB(_OUTLINE_CB, state.add_outline)
@@ -262,6 +271,27 @@ class _Canvas(Canvas):  # type: ignore[misc]
     before_save: Callable[[], None] | None = None
     """Drawn after the last page and before the file is written (the page-number forms)."""
 
+    marker: Marker
+    """Tags what is drawn (see :mod:`.pdf_tags`); it also learns of every link annotation."""
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self.marker.page_ends(self)
+        super().showPage()
+
+    def linkRect(self, contents: str, destinationname: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+        self.marker.expect_link(destinationname, internal=True)
+        return super().linkRect(contents, destinationname, *args, **kwargs)
+
+    def linkURL(self, url: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self.marker.expect_link(url, internal=False)
+        super().linkURL(url, *args, **kwargs)
+
+    def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> None:  # noqa: N802
+        index = len(self._annotationrefs)
+        super()._addAnnotation(annotation, name, addtopage)
+        if addtopage:
+            self.marker.annotation_added(index)
+
     def save(self) -> None:
         if self.before_save is not None:
             self.before_save()
@@ -283,7 +313,9 @@ def _name_key(name: str) -> str:
 def _pdf_date(created: dt.datetime) -> str:
     """Format a timestamp as a PDF date string in UTC (naive times count as UTC)."""
     aware = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+    utc = aware.astimezone(dt.UTC)
+    # The year is padded by hand: strftime writes the year 999 as "999", not "0999".
+    return f"D:{utc.year:04d}" + utc.strftime("%m%d%H%M%S+00'00'")
 
 
 class _KeepWithStart(KeepTogether):  # type: ignore[misc]
@@ -481,6 +513,33 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
     _wrapped: tuple[float, tuple[float, float], Any] | None = None
     """(width, size, line breaks) of the last wrap; stale once ``split`` drops the breaks."""
 
+    tag: Node | None = None
+    """The structure element this paragraph's text belongs to; None inherits (figure labels)."""
+    label: Node | None = None
+    """The ``Lbl`` element of the list item this paragraph starts, for its bullet."""
+    _drawn = False
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        """Draw inside the paragraph's marked content.
+
+        A table's header row is drawn again on every page the table continues on;
+        those copies are the same paragraph objects and stay artifacts.
+        """
+        if self.tag is None or self._drawn:
+            super().drawOn(canv, x, y, _sW)
+            return
+        self._drawn = True
+        canv.marker.begin(canv, self.tag)
+        super().drawOn(canv, x, y, _sW)
+        canv.marker.end(canv)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        """Both halves of a paragraph split across pages belong to the same element."""
+        parts: list[Any] = super().split(availWidth, availHeight)
+        for part in parts:
+            part.tag = self.tag
+        return parts
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         last = self._wrapped
         if last is not None and last[0] == availWidth and getattr(self, "blPara", None) is last[2]:
@@ -582,59 +641,86 @@ class _Story:
         self._width = width
         self._styles = _styles_for(theme, fonts)
 
-    def flowables(self, blocks: Sequence[Block]) -> list[Any]:
-        """Return the flowables of all blocks in reading order."""
+    def flowables(self, blocks: Sequence[Block], root: Node) -> list[Any]:
+        """Return the flowables of all blocks in reading order, adding their elements to
+        ``root`` in the same order (the structure tree follows the model, not the page)."""
         self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
+        self.targets, self.notes = _targets(blocks)
         story: list[Any] = []
         for block in blocks:
-            story.extend(self._block(block))
+            story.extend(self._block(block, root))
         return story
 
-    def _block(self, block: Block) -> list[Any]:
+    def _block(self, block: Block, parent: Node) -> list[Any]:
         match block:
             case Heading():
-                return [self._heading(block)]
+                return [self._heading(block, parent)]
             case Paragraph():
-                return [self._paragraph(block)]
+                return [self._paragraph(block, parent)]
             case BulletList():
-                return self._list(block)
+                return self._list(block, parent)
             case Table():
-                return self._table(block)
+                return self._table(block, parent)
             case DefinitionList():
-                return self._definitions(block)
+                return self._definitions(block, parent)
             case Callout():
-                return [self._callout(block)]
+                return [self._callout(block, parent)]
             case Notes():
-                return self._notes(block)
+                return self._notes(block, parent)
             case HeatMap():
-                return self._heat_map(block)
+                return self._heat_map(block, parent)
 
     def _para(
-        self, content: Content, style: _Style, *, prefix: str = "", bold: bool = False
+        self,
+        content: Content,
+        style: _Style,
+        tag: Node | None,
+        *,
+        prefix: str = "",
+        bold: bool = False,
     ) -> Any:
-        return self._styles.paragraph(
+        para = self._styles.paragraph(
             prefix + self._markup.content(content, style, bold=bold), style
         )
+        para.tag = tag
+        return para
 
-    def _heading(self, block: Heading) -> Any:
+    def _heading(self, block: Heading, parent: Node) -> Any:
         """A heading carries its named destination and, once drawn, its outline entry."""
         index = len(self._state.outline)
         self._state.outline.append((plain_text(block.content), block.anchor, block.level))
         prefix = (
             f'<a name={quoteattr(block.anchor)}/><onDraw name="{_OUTLINE_CB}" label="{index}"/>'
         )
-        return self._para(block.content, self._styles.heading(block.level), prefix=prefix)
+        tag = parent.add(f"H{min(max(block.level, 1), 3)}")
+        return self._para(block.content, self._styles.heading(block.level), tag, prefix=prefix)
 
-    def _paragraph(self, block: Paragraph) -> Any:
-        return self._para(block.content, self._styles[block.style])
+    def _paragraph(self, block: Paragraph, parent: Node) -> Any:
+        tag = parent.add(_PARAGRAPH_ROLES[block.style])
+        return self._para(block.content, self._styles[block.style], tag)
 
-    def _list(self, block: BulletList) -> list[Any]:
+    def _list(self, block: BulletList, parent: Node) -> list[Any]:
         if not block.items:
             return []
         style = self._styles["item"]
-        items = [ListItem(self._para(item, style)) for item in block.items]
+        tags = parent.add("L", numbering="Decimal" if block.ordered else "Disc")
+        items = [ListItem(self._list_item(tags, item, style)) for item in block.items]
         largest = len(block.items) if block.ordered else None
         return [self._list_flowable(items, style, largest=largest)]
+
+    def _list_item(
+        self, tags: Node, content: Content, style: _Style, *, role: str = "LBody", prefix: str = ""
+    ) -> Any:
+        """One item's paragraph, tagged LI > (Lbl for its bullet or number, LBody or a role in
+        LBody for its text)."""
+        item = tags.add("LI")
+        label = item.add("Lbl")
+        body = item.add("LBody")
+        para = self._para(
+            content, style, body if role == "LBody" else body.add(role), prefix=prefix
+        )
+        para.label = label
+        return para
 
     def _list_flowable(self, items: list[Any], style: _Style, *, largest: int | None) -> Any:
         """Lay out a list; ``largest`` is the highest number of an ordered list, None for bullets.
@@ -652,7 +738,7 @@ class _Story:
             kind = {"bulletType": "1", "bulletFormat": "%s.", "bulletAlign": "right"}
         gap = size * 0.5
         indent = max(size * 1.5, float(stringWidth(marker, font, size)) + gap)
-        return ListFlowable(
+        return _TaggedList(
             items,
             bulletFontName=font,
             bulletFontSize=size,
@@ -663,13 +749,24 @@ class _Story:
             **kind,
         )
 
-    def _table(self, block: Table) -> list[Any]:
+    def _table(self, block: Table, parent: Node) -> list[Any]:
         columns = _columns(block)
         if not columns:
             return []
         widths = _widths(columns, self._width)
-        rows = [self._row(block.header, columns, header=True)] if block.header else []
-        rows += [self._row(row, columns, header=False) for row in block.rows]
+        tags = parent.add("Table")
+        caption = (
+            [self._para(block.caption, self._styles["caption"], tags.add("Caption"))]
+            if block.caption
+            else []
+        )
+        rows = (
+            [self._row(block.header, columns, tags.add("THead"), header=True)]
+            if block.header
+            else []
+        )
+        body = tags.add("TBody")
+        rows += [self._row(row, columns, body, header=False) for row in block.rows]
         table = RLTable(
             rows,
             colWidths=widths,
@@ -679,18 +776,25 @@ class _Story:
             spaceAfter=self._theme.sizes.body * 0.9,
             style=self._table_style(block),
         )
-        caption = [self._para(block.caption, self._styles["caption"])] if block.caption else []
         return [*caption, table]
 
-    def _row(self, cells: Sequence[Cell], columns: Sequence[Column], *, header: bool) -> list[Any]:
+    def _row(
+        self, cells: Sequence[Cell], columns: Sequence[Column], group: Node, *, header: bool
+    ) -> list[Any]:
         padded = [*cells, *[Cell(paragraphs=())] * (len(columns) - len(cells))]
+        row = group.add("TR")
         return [
-            self._cell(cell, column, header) for cell, column in zip(padded, columns, strict=False)
+            self._cell(cell, column, row, header)
+            for cell, column in zip(padded, columns, strict=False)
         ]
 
-    def _cell(self, cell: Cell, column: Column, header: bool) -> list[Any]:
+    def _cell(self, cell: Cell, column: Column, row: Node, header: bool) -> list[Any]:
+        """A cell's paragraphs; a cell of one paragraph is tagged TH/TD itself."""
         style = self._styles.cell(column.align, header, cell.bold)
-        return [self._para(paragraph, style) for paragraph in cell.paragraphs]
+        tag = row.add("TH", scope="Column") if header else row.add("TD")
+        if len(cell.paragraphs) == 1:
+            return [self._para(cell.paragraphs[0], style, tag)]
+        return [self._para(paragraph, style, tag.add("P")) for paragraph in cell.paragraphs]
 
     def _table_style(self, block: Table) -> list[tuple[Any, ...]]:
         """Padding, rules, header fill and stripes first, so cell tones paint over them."""
@@ -714,16 +818,21 @@ class _Story:
                     commands.append(("BACKGROUND", (x, y), (x, y), _hex(fill)))
         return commands
 
-    def _definitions(self, block: DefinitionList) -> list[Any]:
-        """Label/value pairs as a borderless two-column table sized to the longest label."""
+    def _definitions(self, block: DefinitionList, parent: Node) -> list[Any]:
+        """Label/value pairs as a borderless two-column table sized to the longest label,
+        tagged as a list of label (Lbl) and value (LBody) items."""
         if not block.items:
             return []
         label_style, value_style = self._styles["label"], self._styles["value"]
-        labels = [self._markup.text(label, label_style.role, bold=True) for label, _ in block.items]
-        rows = [
-            [self._styles.paragraph(label, label_style), self._para(value, value_style)]
-            for label, (_, value) in zip(labels, block.items, strict=True)
-        ]
+        tags = parent.add("L", numbering="None")
+        rows = []
+        for label, value in block.items:
+            item = tags.add("LI")
+            label_para = self._styles.paragraph(
+                self._markup.text(label, label_style.role, bold=True), label_style
+            )
+            label_para.tag = item.add("Lbl")
+            rows.append([label_para, self._para(value, value_style, item.add("LBody"))])
         label_w = self._label_width([label for label, _ in block.items], label_style)
         table = RLTable(
             rows,
@@ -747,18 +856,25 @@ class _Story:
         )
         return min(max(widest + _CELL_PAD_X * 2, 25 * mm), self._width * 0.4)
 
-    def _callout(self, block: Callout) -> Any:
-        """A tinted box with an accent bar; the default accent tone uses ``callout_bg``."""
+    def _callout(self, block: Callout, parent: Node) -> Any:
+        """A tinted box with an accent bar; the default accent tone uses ``callout_bg``.
+
+        Tagged as a ``Callout`` (a Div) titled by its title, whose first paragraph is that title.
+        """
         c = self._theme.colors
         fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
+        tags = parent.add("Callout", title=block.title)
         title = self._styles.paragraph(
             self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
         )
+        title.tag = tags.add("P")
         body = [
             flowable
             for part in block.body
             for flowable in (
-                self._list(part) if isinstance(part, BulletList) else [self._paragraph(part)]
+                self._list(part, tags)
+                if isinstance(part, BulletList)
+                else [self._paragraph(part, tags)]
             )
         ]
         return RLTable(
@@ -775,24 +891,29 @@ class _Story:
             ],
         )
 
-    def _notes(self, block: Notes) -> list[Any]:
-        """Numbered notes, each starting with the named destination its NoteRefs link to."""
+    def _notes(self, block: Notes, parent: Node) -> list[Any]:
+        """Numbered notes, each starting with the named destination its NoteRefs link to,
+        tagged as a list whose items hold a Note element."""
         if not block.items:
             return []
         style = self._styles["note"]
-        items = [
-            ListItem(
-                self._para(note.content, style, prefix=f"<a name={quoteattr(note.anchor)}/>"),
-                value=note.number,
+        tags = parent.add("L", numbering="Decimal")
+        items = []
+        for note in block.items:
+            para = self._list_item(
+                tags, note.content, style, role="Note", prefix=f"<a name={quoteattr(note.anchor)}/>"
             )
-            for note in block.items
-        ]
+            assert para.tag is not None
+            para.tag.ident = note.anchor
+            items.append(ListItem(para, value=note.number))
         largest = max(note.number for note in block.items)
         return [self._list_flowable(items, style, largest=largest)]
 
-    def _heat_map(self, block: HeatMap) -> list[Any]:
+    def _heat_map(self, block: HeatMap, parent: Node) -> list[Any]:
+        """The grid is one Figure whose alternative text lists what each square holds."""
         if not block.rows or not any(block.rows):
             return []
+        figure = parent.add("Figure", alt=_heat_map_alt(block))
         styles = self._styles
         cells = [
             [
@@ -813,7 +934,12 @@ class _Story:
             x_title=self._text_para(block.x_title, styles["heat-title"]),
             y_title=self._text_para(block.y_title, styles["heat-title"]),
         )
-        caption = [self._para(block.caption, styles["caption"])] if block.caption else []
+        heat_map.tag = figure
+        caption = (
+            [self._para(block.caption, styles["caption"], figure.add("Caption"))]
+            if block.caption
+            else []
+        )
         return [KeepTogether([heat_map, *caption])]
 
     def _cell_base(self, x: float, y: float) -> list[tuple[Any, ...]]:
@@ -838,6 +964,49 @@ def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:
 def _baseline_shift(smaller: _Style, larger: _Style) -> float:
     """Return how far to lower a smaller-type cell so its first baseline meets its neighbour's."""
     return max(0.0, float(larger.para.fontSize - smaller.para.fontSize))
+
+
+_PARAGRAPH_ROLES: dict[str, str] = {
+    "body": "P",
+    "lead": "P",
+    "small": "P",
+    "quote": "BlockQuote",
+    "title": "Title",
+    "subtitle": "Subtitle",
+}
+"""Structure type of each paragraph style (Title and Subtitle are role-mapped, see pdf_tags)."""
+
+
+def _targets(blocks: Sequence[Block]) -> tuple[dict[str, str], frozenset[str]]:
+    """What each internal link target is, for its annotation's description, and which
+    targets are notes (their links are citations: a Reference in the structure)."""
+    targets: dict[str, str] = {}
+    notes: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Heading):
+            targets[block.anchor] = f"Section: {plain_text(block.content)}"
+        elif isinstance(block, Notes):
+            for note in block.items:
+                targets[note.anchor] = f"Note {note.number}"
+                notes.add(note.anchor)
+    return targets, frozenset(notes)
+
+
+def _heat_map_alt(block: HeatMap) -> str:
+    """Alternative text for a heat map: what each non-empty square holds, by row and column.
+
+    The model's own description wins when the template wrote one.
+    """
+    if block.alt:
+        return block.alt
+    squares = []
+    for row, row_label in zip(block.rows, block.row_labels, strict=False):
+        for cell, column_label in zip(row, block.column_labels, strict=False):
+            if cell.labels:
+                where = f"{block.y_title} {row_label}, {block.x_title} {column_label}"
+                squares.append(f"{where}: {', '.join(cell.labels)}.")
+    grid = f"Heat map of {block.y_title} by {block.x_title}."
+    return " ".join([grid, *squares]) if squares else f"{grid} No entries."
 
 
 def _anchors(blocks: Sequence[Block]) -> frozenset[str]:
@@ -935,6 +1104,18 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
     def _grid_bottom(self) -> float:
         return self._x_h + self._col_h + 2 * self._GAP
 
+    tag: Node | None = None
+    """The Figure element the whole grid is drawn as (its labels are part of the picture)."""
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        if self.tag is None:
+            super().drawOn(canv, x, y, _sW)
+            return
+        self.tag.bbox = (x, y, x + self.width, y + self.height)
+        canv.marker.begin(canv, self.tag)
+        super().drawOn(canv, x, y, _sW)
+        canv.marker.end(canv)
+
     def draw(self) -> None:
         self._draw_cells()
         self._draw_labels()
@@ -972,6 +1153,33 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
     def _row_y(self, index: int) -> float:
         """Return the bottom of row ``index``; row 0 is drawn at the top."""
         return self._grid_bottom() + (len(self._cells) - 1 - index) * self._cell_h
+
+
+class _TaggedList(ListFlowable):  # type: ignore[misc]
+    """A list whose bullets and numbers are drawn as their item's ``Lbl`` element."""
+
+    def _getContent(self) -> list[Any]:  # noqa: N802 (ReportLab's name)
+        """ReportLab's indented items, each marker wrapped to draw as its item's label."""
+        content: list[Any] = super()._getContent()
+        for indenter in content:
+            bullet = getattr(indenter, "_bullet", None)
+            label = getattr(getattr(indenter, "_flowable", None), "label", None)
+            if bullet is not None and label is not None:
+                indenter._bullet = _TaggedBullet(bullet, label)
+        return content
+
+
+class _TaggedBullet:
+    """Draws a list marker inside its ``Lbl`` element's marked content."""
+
+    def __init__(self, drawer: Any, label: Node) -> None:
+        self._drawer = drawer
+        self._label = label
+
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        canv.marker.begin(canv, self._label)
+        self._drawer.drawOn(indenter, canv, x, y, _sW)
+        canv.marker.end(canv)
 
 
 def _natural_width(para: Any) -> float:
