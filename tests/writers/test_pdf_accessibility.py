@@ -144,7 +144,7 @@ def test_metadata_declares_the_conformance_and_the_language(sample_pdf: pikepdf.
     assert meta["pdfuaid:part"] == "1"
     assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "A")
     assert meta["dc:title"] == str(sample_pdf.docinfo.Title)
-    assert sample_pdf.Root.Lang == "en" and sample_pdf.Root.MarkInfo.Marked
+    assert sample_pdf.Root.Lang == "en-US" and sample_pdf.Root.MarkInfo.Marked
     (intent,) = sample_pdf.Root.OutputIntents
     assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
 
