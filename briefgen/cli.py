@@ -317,7 +317,14 @@ def templates() -> int:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-def new(file: Path, force: bool) -> int:
+@click.option(
+    "--doc-type",
+    type=click.Choice(["briefing_memo", "info_memo", "action_memo", "policy_brief"]),
+    default="briefing_memo",
+    show_default=True,
+    help="Start an action memo (decision, clearances) or a public policy brief (byline).",
+)
+def new(file: Path, force: bool, doc_type: str) -> int:
     """Write a commented starter brief to FILE."""
     from briefgen.errors import BriefgenError
     from briefgen.output import write_atomically
@@ -327,7 +334,7 @@ def new(file: Path, force: bool) -> int:
         click.echo(f"{file}: error: file exists; use --force to replace it", err=True)
         return EXIT_INVALID
     try:
-        write_atomically(file, starter_text(file).encode("utf-8"))
+        write_atomically(file, starter_text(file, doc_type).encode("utf-8"))
     except BriefgenError as error:
         click.echo(f"{file}: error: {error}", err=True)
         return EXIT_INVALID
