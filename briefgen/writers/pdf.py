@@ -127,6 +127,8 @@ class _Pass:
     """(title, anchor, level) for each heading, indexed by the heading's ``onDraw`` label."""
     last_level: int = -1
     pages: int = 0
+    body_pages: int | None = None
+    """Pages before the source notes, once drawn (None when the document has no notes)."""
 
     def add_outline(self, canv: Any, _kind: str, label: str | None) -> None:
         """Add the heading's outline entry; called by ReportLab as the heading is drawn.
@@ -145,7 +147,9 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
     state = _Pass()
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
-    story = _Story(theme, fonts, state, doc.width).flowables(document.blocks)
+    story = _Story(theme, fonts, state, doc.width).flowables(
+        document.blocks, mark_body_end=document.max_pages is not None
+    )
     try:
         doc.build(story, canvasmaker=_canvas_maker(document.info.created, state, decor))
     except LayoutError as error:
@@ -153,7 +157,7 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
             f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
             "shorten the text of that table cell or item"
         ) from None
-    _check_page_limit(document.max_pages, state.pages)
+    _check_page_limit(document.max_pages, state.body_pages or state.pages)
     return buffer.getvalue()
 
 
@@ -572,6 +576,31 @@ class _Markup:
 # --- blocks -------------------------------------------------------------------------------
 
 
+class _BodyEnd(Flowable):  # type: ignore[misc]
+    """An empty flowable where the source notes begin: it records the page the body ends on,
+    because a layout's page limit (``max_pages``) counts the pages one reads, and the
+    notes that follow are reference."""
+
+    def __init__(self, state: _Pass) -> None:
+        super().__init__()
+        self._state = state
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self._state.body_pages = self.canv.getPageNumber()
+
+
+def _notes_start(blocks: Sequence[Block], index: int) -> bool:
+    """True at the notes block, or at the heading right before it."""
+    block = blocks[index]
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if isinstance(block, Heading):
+        return isinstance(following, Notes)
+    return isinstance(block, Notes) and not (index and isinstance(blocks[index - 1], Heading))
+
+
 class _Story:
     """Maps document blocks to platypus flowables (one method per block type)."""
 
@@ -582,11 +611,14 @@ class _Story:
         self._width = width
         self._styles = _styles_for(theme, fonts)
 
-    def flowables(self, blocks: Sequence[Block]) -> list[Any]:
-        """Return the flowables of all blocks in reading order."""
+    def flowables(self, blocks: Sequence[Block], *, mark_body_end: bool = False) -> list[Any]:
+        """Return the flowables of all blocks in reading order (with a :class:`_BodyEnd`
+        where the notes start when the page limit needs it)."""
         self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
         story: list[Any] = []
-        for block in blocks:
+        for index, block in enumerate(blocks):
+            if mark_body_end and _notes_start(blocks, index):
+                story.append(_BodyEnd(self._state))
             story.extend(self._block(block))
         return story
 

@@ -1,0 +1,193 @@
+"""The action memo and the public policy brief, built from realistic briefs: what a
+principal's desk and an outside reader see, and what each layout refuses to print."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.cli import main
+from briefgen.compose.render import ComposeOptions, compose
+from briefgen.document.model import Notes, Paragraph, Table, plain_text
+from briefgen.validation import load_brief, load_brief_text
+from tests.conftest import FIXTURES, SAMPLE
+
+MEMOS = FIXTURES / "memos"
+ACTION_MEMO = MEMOS / "quad-action-memo.yaml"
+POLICY_BRIEF = MEMOS / "asean-policy-brief.yaml"
+
+
+def _pdf_text(path: Path) -> str:
+    """The PDF's text with whitespace squashed, so line wrapping cannot hide a match."""
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def _build(brief: Path, out: Path, *extra: str) -> int:
+    return main(["build", str(brief), "-o", str(out), *extra])
+
+
+def test_an_action_memo_gets_its_own_layout_by_default(tmp_path: Path) -> None:
+    assert _build(ACTION_MEMO, tmp_path) == 0
+    pdf = tmp_path / "quad-action-memo.pdf"
+    assert (tmp_path / "quad-action-memo.docx").stat().st_size > 10_000
+    text = _pdf_text(pdf)
+    assert len(PdfReader(pdf).pages) == 2
+    for expected in (
+        "ACTION MEMO FOR THE SECRETARY",
+        "THROUGH P - Under Secretary for Political Affairs",
+        "FROM EAP - Daniel J. Kritenbrink",
+        "SUBJECT (SBU) Hosting the 2025 Quad Foreign Ministers' Meeting in Washington",
+        "Bottom line",
+        "(U) That you approve hosting the 2025 Quad Foreign Ministers' Meeting in Washington.",
+        "Approve ________ Disapprove ________",
+        "Discuss ________",
+        "Decision needed by 7 August 2024.",
+        "Concur SCA",
+        "Do not concur F (ESF reprogramming requires Congressional notification first.)",
+        "(SBU) Assessment: The MAITRI maritime training initiative is unfunded",
+        "(U) April 2024. Assessment: Senior officials agreed the Tokyo agenda.",
+        "(Quad; due December 2024; announced)",
+        "Tab 1 Joint Statement",
+        "Drafting and clearance",
+        "Jane Analyst, 202-647-0000 Drafted 31 July 2024",
+        "Dissent",
+        "Distribution: S, D, P, EAP, SCA, F",
+    ):
+        assert expected in text, expected
+    assert text.index("Recommendation") < text.index("Background") < text.index("Drafting")
+
+
+def test_quotes_go_to_the_notes_with_their_speaker_and_never_follow_a_marker() -> None:
+    document = compose(load_brief(ACTION_MEMO), ComposeOptions(template="action_memo"))
+    (notes,) = [block for block in document.blocks if isinstance(block, Notes)]
+    texts = [plain_text(note.content) for note in notes.items]
+    quote = "The Quad is an exclusive small circle that artificially creates tension"
+    assert any(t.startswith(f"Mao Ning: \u201c{quote}") and "Source:" in t for t in texts)
+    body = " ".join(
+        plain_text(block.content) for block in document.blocks if isinstance(block, Paragraph)
+    )
+    assert quote not in body and "\u201c" not in body
+    # every source is still listed: the statement is also cited without a quote
+    assert sum("Joint Statement from the Quad Foreign Ministers" in t for t in texts) == 2
+
+
+def test_the_decision_block_has_one_row_of_options_per_recommendation() -> None:
+    document = compose(load_brief(ACTION_MEMO), ComposeOptions(template="action_memo"))
+    option_rows = [
+        [plain_text(cell.paragraphs[0]) if cell.paragraphs else "" for cell in block.rows[0]]
+        for block in document.blocks
+        if isinstance(block, Table) and not block.header
+    ]
+    assert option_rows == [
+        ["Approve ________", "Disapprove ________", "", ""],
+        ["Approve ________", "Disapprove ________", "Discuss ________", ""],
+    ]
+    assert document.max_pages == 2
+
+
+def test_an_action_memo_over_two_pages_is_refused_and_notes_do_not_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = ACTION_MEMO.read_text(encoding="utf-8")
+    paragraph = "    " + "The ministers discussed the region at length. " * 12 + "\n\n"
+    long = text.replace("  background: |\n", "  background: |\n" + paragraph * 10, 1)
+    brief = tmp_path / "long.yaml"
+    brief.write_text(long, encoding="utf-8")
+    (tmp_path / "sources").symlink_to(MEMOS / "sources")
+    assert _build(brief, tmp_path / "out") == 1
+    assert "this layout must fit on 2 pages but the brief needs 3" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    # Many notes after a short memo are reference, not reading: the memo still builds.
+    sources = "".join(
+        f"  - {{id: extra-{n}, title: Background paper {n} on maritime security cooperation "
+        f"in the Indo-Pacific region, publisher: Example Institute}}\n"
+        for n in range(40)
+    )
+    noted = tmp_path / "noted.yaml"
+    noted.write_text(text.replace("\nsources:\n", "\nsources:\n" + sources, 1), encoding="utf-8")
+    assert _build(noted, tmp_path / "noted") == 0
+    assert len(PdfReader(tmp_path / "noted" / "noted.pdf").pages) > 2
+
+
+def test_the_public_brief_refuses_restricted_items_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _build(POLICY_BRIEF, tmp_path) == 1
+    error = capsys.readouterr().err
+    assert "this layout is public and prints only TLP:CLEAR, UNCLASSIFIED material" in error
+    assert (
+        "key point 4 (\u201cOur embassy expects the 2025 chair\u2026\u201d) is marked TLP:AMBER"
+        in error
+    )
+    assert "recommendation 3 (\u201cRaise the embassy's concerns on Myanmar\u2026\u201d)" in error
+    assert "--audience" in error
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_public_brief_builds_for_the_public_audience(tmp_path: Path) -> None:
+    assert _build(POLICY_BRIEF, tmp_path, "--audience", "public") == 0
+    text = _pdf_text(tmp_path / "asean-policy-brief-public.pdf")
+    for expected in (
+        "Mira Santos, Institute for Regional Policy (m.santos@example.org)",
+        "Tran Van Long, Southeast Asia Programme, University of Example",
+        "Abstract The Vientiane summits reaffirmed ASEAN centrality",
+        "Recommendations",
+        "Assessment: Fund the ASEAN Secretariat's Myanmar monitoring capacity",
+        "Support concluding the Digital Economy Framework Agreement",
+        "(new; ASEAN; due 2025; in progress)",
+        "April 2021. Assessment: ASEAN leaders agree the Five-Point Consensus",
+    ):
+        assert expected in text, expected
+    for absent in ("TLP:AMBER", "embassy", "Prepared for", "Drafted", "Objective"):
+        assert absent not in text, absent
+
+
+def test_a_public_brief_with_a_restricted_banner_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = POLICY_BRIEF.read_text(encoding="utf-8").replace(
+        "banner: UNCLASSIFIED", "banner: SENSITIVE BUT UNCLASSIFIED"
+    )
+    brief = tmp_path / "sbu.yaml"
+    brief.write_text(text, encoding="utf-8")
+    assert _build(brief, tmp_path / "out", "--audience", "public") == 1
+    assert "the brief's banner is SENSITIVE BUT UNCLASSIFIED" in capsys.readouterr().err
+
+
+def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("doc_type: briefing_memo", "doc_type: info_memo", 1)
+    text = text.replace(
+        "  marking:\n",
+        "  memo: {to: The Deputy Secretary, through: [P], from: EAP - Acting Assistant Secretary}\n"
+        "  marking:\n",
+        1,
+    )
+    document = compose(load_brief_text(text, "info.yaml"), ComposeOptions())
+    heading = " ".join(
+        f"{label}: {plain_text(value)}"
+        for block in document.blocks[:4]
+        if hasattr(block, "items") and not isinstance(block, Notes)
+        for label, value in getattr(block, "items", ())
+    )
+    assert "To: The Deputy Secretary Through: P From: EAP - Acting Assistant Secretary" in heading
+    cui = text.replace("banner: UNCLASSIFIED", "banner: CUI", 1).replace(
+        "tlp: TLP:CLEAR",
+        "tlp: TLP:CLEAR\n    cui: {controlled_by: [Department "
+        "of State, EAP/K], categories: [PRVCY], poc: 'Jane Analyst, 202-647-0000'}",
+        1,
+    )
+    blocks = compose(load_brief_text(cui, "cui.yaml"), ComposeOptions()).blocks
+    callouts = [
+        block for block in blocks if getattr(block, "title", "") == "CUI designation indicator"
+    ]
+    (callout,) = callouts
+    lines = [plain_text(paragraph.content) for paragraph in callout.paragraphs]
+    assert lines == [
+        "Controlled by: Department of State; EAP/K",
+        "CUI category: PRVCY",
+        "POC: Jane Analyst, 202-647-0000",
+    ]
