@@ -11,7 +11,14 @@ from pypdf import PdfReader
 
 from briefgen.cli import main
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import Notes, Paragraph, Table, plain_text
+from briefgen.document.model import (
+    Callout,
+    DefinitionList,
+    Notes,
+    Paragraph,
+    Table,
+    plain_text,
+)
 from briefgen.validation import load_brief, load_brief_text
 from tests.conftest import FIXTURES, SAMPLE
 
@@ -170,8 +177,8 @@ def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:
     heading = " ".join(
         f"{label}: {plain_text(value)}"
         for block in document.blocks[:4]
-        if hasattr(block, "items") and not isinstance(block, Notes)
-        for label, value in getattr(block, "items", ())
+        if isinstance(block, DefinitionList)
+        for label, value in block.items
     )
     assert "To: The Deputy Secretary Through: P From: EAP - Acting Assistant Secretary" in heading
     cui = text.replace("banner: UNCLASSIFIED", "banner: CUI", 1).replace(
@@ -182,7 +189,9 @@ def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:
     )
     blocks = compose(load_brief_text(cui, "cui.yaml"), ComposeOptions()).blocks
     callouts = [
-        block for block in blocks if getattr(block, "title", "") == "CUI designation indicator"
+        block
+        for block in blocks
+        if isinstance(block, Callout) and block.title == "CUI designation indicator"
     ]
     (callout,) = callouts
     lines = [plain_text(paragraph.content) for paragraph in callout.paragraphs]
