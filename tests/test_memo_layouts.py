@@ -4,6 +4,7 @@ principal's desk and an outside reader see, and what each layout refuses to prin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,12 @@ from pypdf import PdfReader
 from briefgen.cli import main
 from briefgen.compose.render import ComposeOptions, compose
 from briefgen.document.model import (
+    BulletList,
     Callout,
+    Cell,
     DefinitionList,
+    Document,
+    Heading,
     Notes,
     Paragraph,
     Table,
@@ -52,16 +57,16 @@ def test_an_action_memo_gets_its_own_layout_by_default(tmp_path: Path) -> None:
         "Approve ________ Disapprove ________",
         "Discuss ________",
         "Decision needed by 7 August 2024.",
-        "Concur SCA",
-        "Do not concur F (ESF reprogramming requires Congressional notification first.)",
+        "Concur (SBU) SCA",
+        "Do not concur (SBU) F (ESF reprogramming requires Congressional notification first.)",
         "(SBU) Assessment: The MAITRI maritime training initiative is unfunded",
         "(U) April 2024. Assessment: Senior officials agreed the Tokyo agenda.",
         "(Quad; due December 2024; announced)",
-        "Tab 1 Joint Statement",
+        "Tab 1 (SBU) Joint Statement",
         "Drafting and clearance",
-        "Jane Analyst, 202-647-0000 Drafted 31 July 2024",
+        "(SBU) EAP/J Jane Analyst, 202-647-0000 Drafted 31 July 2024",
         "Dissent",
-        "Distribution: S, D, P, EAP, SCA, F",
+        "(SBU) Distribution: S, D, P, EAP, SCA, F",
     ):
         assert expected in text, expected
     assert text.index("Recommendation") < text.index("Background") < text.index("Drafting")
@@ -72,7 +77,7 @@ def test_quotes_go_to_the_notes_with_their_speaker_and_never_follow_a_marker() -
     (notes,) = [block for block in document.blocks if isinstance(block, Notes)]
     texts = [plain_text(note.content) for note in notes.items]
     quote = "The Quad is an exclusive small circle that artificially creates tension"
-    assert any(t.startswith(f"Mao Ning: \u201c{quote}") and "Source:" in t for t in texts)
+    assert any(t.startswith(f"(SBU) Mao Ning: \u201c{quote}") and "Source:" in t for t in texts)
     body = " ".join(
         plain_text(block.content) for block in document.blocks if isinstance(block, Paragraph)
     )
@@ -200,3 +205,56 @@ def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:
         "CUI category: PRVCY",
         "POC: Jane Analyst, 202-647-0000",
     ]
+
+
+PORTION = re.compile(r"^\((U|SBU|CUI)\) ")
+
+
+def _portions(document: Document) -> Iterator[str]:
+    """The text of every portion a reader sees: body paragraphs, list items, table rows
+    (first cell) and notes. The title block (all before the first heading), headings,
+    the decision's option lines, table headers and the CUI designation indicator are
+    not portions."""
+    headings = [index for index, block in enumerate(document.blocks) if isinstance(block, Heading)]
+    for block in document.blocks[headings[0] :]:
+        match block:
+            case Paragraph(style=style) if style not in ("title", "subtitle"):
+                yield plain_text(block.content)
+            case BulletList():
+                yield from (plain_text(item) for item in block.items)
+            case Table() if block.header:
+                yield from (_row_text(row) for row in block.rows)
+            case Notes():
+                yield from (plain_text(note.content) for note in block.items)
+            case Callout() if block.title != "CUI designation indicator":
+                yield from (plain_text(paragraph.content) for paragraph in block.paragraphs)
+
+
+def _row_text(row: tuple[Cell, ...]) -> str:
+    """A row's text from its first cell, or from its second when the first is only a
+    short label such as the risk number R1 (the mark goes beside the risk's title)."""
+    first = plain_text(row[0].paragraphs[0])
+    if re.fullmatch(r"R\d+", first):
+        return plain_text(row[1].paragraphs[0])
+    return first
+
+
+@pytest.mark.parametrize("template", ["action_memo", "briefing_memo", "read_ahead"])
+def test_with_portion_marks_every_portion_starts_with_its_mark(template: str) -> None:
+    brief = load_brief(ACTION_MEMO)
+    document = compose(brief, ComposeOptions(template=template))
+    portions = list(_portions(document))
+    assert len(portions) > 8
+    unmarked = [text for text in portions if not PORTION.match(text)]
+    assert unmarked == []
+    # an item's own mark wins; unmarked portions take the banner's (SBU here)
+    assert any(text.startswith("(SBU) Assessment: The MAITRI") for text in portions)
+    assert any(text.startswith("(U) Quad partners welcomed") for text in portions)
+
+
+def test_without_portion_marks_nothing_is_marked() -> None:
+    text = ACTION_MEMO.read_text(encoding="utf-8").replace(
+        "portion_marks: true", "portion_marks: false"
+    )
+    document = compose(load_brief_text(text, "memo.yaml"), ComposeOptions(template="action_memo"))
+    assert not any(PORTION.match(portion) for portion in _portions(document))

@@ -382,6 +382,7 @@ _GLOBALS: dict[str, Any] = {
     "date_range": view.date_range,
     "native": view.native,
     "marking_line": view.marking_line,
+    "banner_line": view.banner_line,
     "party_names": view.party_names,
     "heat_grid": view.heat_grid,
     "field_change": view.field_change,

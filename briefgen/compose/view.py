@@ -145,6 +145,13 @@ def marking_line(banner: str, caveats: Iterable[str]) -> str:
     return "//".join([banner, *caveats])
 
 
+def banner_line(marking: Marking) -> str:
+    """The banner line of a brief: ``CUI//NOFORN`` joins a CUI brief's limited
+    dissemination controls to its banner, then any caveats."""
+    controls = list(marking.cui.dissemination) if marking.cui else []
+    return marking_line(marking.banner, [*controls, *marking.caveats])
+
+
 def tlp_tone(tlp: str | None) -> str:
     """``TLP:AMBER+STRICT`` -> ``tlp-amber-strict``: the key themes colour labels by."""
     if not tlp:

@@ -100,3 +100,29 @@ def test_cite_gives_markers_then_quotes_attributed_to_their_note() -> None:
     assert str(view.cite(refs)) == (
         '<cite ref="a"/><cite ref="c"/> <i>\u201cironclad &lt;b&gt;\u201d</i><cite ref="b"/>'
     )
+
+
+def test_portion_marks_banner_lines_and_assessments() -> None:
+    from briefgen.models.brief import CuiDesignation, KeyPoint, Marking
+
+    plain = Marking(banner="CUI")
+    marked = Marking(banner="CUI", portion_marks=True)
+    point = KeyPoint(text="A.", classification="U")
+    assert view.portion_mark(plain, point) == ""
+    assert view.portion_mark(marked, point) == "(U) "
+    assert view.portion_mark(marked, KeyPoint(text="B.")) == "(CUI) "
+    assert str(view.marked_prose("One.\n\nTwo.", marked)) == "<p>(CUI) One.</p><p>(CUI) Two.</p>"
+    cui = CuiDesignation(
+        controlled_by=["Department of State"],
+        categories=["PRVCY"],
+        dissemination=["NOFORN"],
+        poc="A",
+    )
+    assert view.banner_line(Marking(banner="CUI", cui=cui, caveats=["X"])) == "CUI//NOFORN//X"
+    assert view.assessed(KeyPoint(text="A.", assessment=True)) == "<b><i>Assessment:</i></b> "
+    assert view.assessed(point) == ""
+    assert view.long_date("2024-04") == "April 2024" and view.long_date("2024") == "2024"
+    assert view.decision_options(["Approve", "Disapprove"]) == [
+        "Approve ________",
+        "Disapprove ________",
+    ]
