@@ -110,7 +110,10 @@ def test_an_action_memo_over_two_pages_is_refused_and_notes_do_not_count(
     brief.write_text(long, encoding="utf-8")
     (tmp_path / "sources").symlink_to(MEMOS / "sources")
     assert _build(brief, tmp_path / "out") == 1
-    assert "this layout must fit on 2 pages but the brief needs 3" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "this layout must fit on 2 pages but the brief needs 3: " in error
+    assert re.search(r"past page 2: .*Drafting and clearance \(\d+ lines\)", error), error
+    assert "Background" in error and "Notes" not in error
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     # Many notes after a short memo are reference, not reading: the memo still builds.
     sources = "".join(

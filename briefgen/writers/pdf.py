@@ -76,6 +76,7 @@ from briefgen.document.model import (
     plain_text,
 )
 from briefgen.theme import Theme
+from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
@@ -84,6 +85,7 @@ from briefgen.writers.fonts import (
     Segment,
     font_book,
 )
+from briefgen.writers.page_budget import PageLimitError
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -127,8 +129,12 @@ class _Pass:
     """(title, anchor, level) for each heading, indexed by the heading's ``onDraw`` label."""
     last_level: int = -1
     pages: int = 0
-    body_pages: int | None = None
-    """Pages before the source notes, once drawn (None when the document has no notes)."""
+    body_end: page_budget.Position | None = None
+    """Where the source notes begin, once drawn (None when the document has no notes)."""
+    sections: list[page_budget.Section] = field(default_factory=list)
+    """Where each top-level heading was drawn, for the page budget's report."""
+    line: float = 14.0
+    """Height of a line of body text, the page budget's unit."""
 
     def add_outline(self, canv: Any, _kind: str, label: str | None) -> None:
         """Add the heading's outline entry; called by ReportLab as the heading is drawn.
@@ -137,6 +143,11 @@ class _Pass:
         clamped to one below the previous entry.
         """
         title, anchor, level = self.outline[int(label or 0)]
+        if level == 1:
+            _, y = canv.absolutePosition(0, 0)
+            self.sections.append(
+                page_budget.Section(title, page_budget.Position(canv.getPageNumber(), y))
+            )
         level = max(0, min(level - 1, self.last_level + 1))
         canv.addOutlineEntry(title, anchor, level)
         self.last_level = level
@@ -144,7 +155,7 @@ class _Pass:
 
 def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> bytes:
     """Lay the document out in one pass and return the PDF's bytes."""
-    state = _Pass()
+    state = _Pass(line=theme.sizes.body * theme.sizes.leading)
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     story = _Story(theme, fonts, state, doc.width).flowables(
@@ -157,21 +168,19 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
             f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
             "shorten the text of that table cell or item"
         ) from None
-    _check_page_limit(document.max_pages, state.body_pages or state.pages)
+    _check_page_limit(document.max_pages, state, doc, doc.pageTemplates[0].frames[0])
     return buffer.getvalue()
 
 
-class PageLimitError(PdfWriteError):
-    """The document needs more pages than its layout allows (the one-page read-ahead)."""
-
-
-def _check_page_limit(limit: int | None, pages: int) -> None:
-    if limit is not None and pages > limit:
-        raise PageLimitError(
-            f"this layout must fit on {limit} page{'s' if limit > 1 else ''} but the brief "
-            f"needs {pages}; shorten the items it shows, or choose a longer layout "
-            "with --template"
-        )
+def _check_page_limit(limit: int | None, state: _Pass, doc: Any, frame: Any) -> None:
+    """Enforce the layout's page limit on the body, naming the sections past it."""
+    if limit is None:
+        return
+    end = state.body_end or page_budget.Position(state.pages, frame._y)
+    geometry = page_budget.Frame(
+        top=doc.bottomMargin + doc.height, bottom=doc.bottomMargin, line=state.line
+    )
+    page_budget.check_page_limit(limit, state.sections, end, geometry)
 
 
 def _layout_detail(error: LayoutError) -> str:
@@ -588,8 +597,9 @@ class _BodyEnd(Flowable):  # type: ignore[misc]
     def wrap(self, *_: float) -> tuple[float, float]:
         return 0.0, 0.0
 
-    def draw(self) -> None:
-        self._state.body_pages = self.canv.getPageNumber()
+    def drawOn(self, canvas: Any, _x: float, y: float, **_: Any) -> None:  # noqa: N802
+        """ReportLab's name: the frame hands over the height the body ended at."""
+        self._state.body_end = page_budget.Position(canvas.getPageNumber(), y)
 
 
 def _notes_start(blocks: Sequence[Block], index: int) -> bool:
