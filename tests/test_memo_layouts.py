@@ -261,3 +261,22 @@ def test_without_portion_marks_nothing_is_marked() -> None:
     )
     document = compose(load_brief_text(text, "memo.yaml"), ComposeOptions(template="action_memo"))
     assert not any(PORTION.match(portion) for portion in _portions(document))
+
+
+def test_the_read_ahead_keeps_a_priority_one_commitment_and_names_what_it_left_out() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    brief = load_brief_text(text, "sample.yaml")
+    last = brief.commitments[-1]
+    assert len(brief.commitments) > 4
+    marked = text.replace(f"  - id: {last.id}\n", f"  - id: {last.id}\n    priority: 1\n", 1)
+    document = compose(load_brief_text(marked, "p.yaml"), ComposeOptions(template="read_ahead"))
+    tables = [block for block in document.blocks if isinstance(block, Table)]
+    shown = [plain_text(row[0].paragraphs[0]) for row in tables[1].rows]
+    assert len(shown) == 4 and shown[-1] == last.text
+    left = [
+        plain_text(block.content)
+        for block in document.blocks
+        if isinstance(block, Paragraph) and plain_text(block.content).startswith("Left out")
+    ]
+    assert len(left) == 1 and "risks R4, R5." in left[0]
+    assert left[0].count("\u201c") == len(brief.commitments) - 4

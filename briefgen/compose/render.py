@@ -374,6 +374,7 @@ _FILTERS: dict[str, Any] = {
     "admiralty": view.admiralty_grade,
     "assessed": view.assessed,
     "paragraphs": view.paragraphs,
+    "shorten": view.shorten,
     "cite_notes": view.cite_notes,
     "decision_options": view.decision_options,
 }
@@ -392,4 +393,5 @@ _GLOBALS: dict[str, Any] = {
     "marked_prose": view.marked_prose,
     "quote_notes": view.quote_notes,
     "require_public": view.require_public,
+    "select": view.select,
 }

@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -442,3 +444,43 @@ def _item_name(noun: str, number: int, item: object) -> str:
     words = text.split()
     short = " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "")
     return f"{noun} {number} (\u201c{short}\u201d)"
+
+
+DEFAULT_PRIORITY = 5
+"""The priority of an item that gives none: kept before items marked 6-9, dropped before 1-4."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a page-limited layout shows of a list, and what it leaves out (in brief order)."""
+
+    shown: list[Any]
+    left_out: list[Any]
+
+
+def select(items: Iterable[Any], count: int, by_score: bool = False) -> Selection:
+    """Keep ``count`` items for a page-limited layout, dropping in a documented order.
+
+    Items with a higher ``priority`` number go first (9 before 8 ... before 2; no
+    priority counts as 5); among equals, the last in the brief go first, or the
+    lowest-scoring when ``by_score`` (risks). Items with ``priority: 1`` are never
+    dropped. The shown items keep the order the layout prints them in.
+    """
+    original = list(items)
+    ordered = sorted(original, key=lambda item: -item.score) if by_score else original
+    ranked = sorted(ordered, key=lambda item: item.priority or DEFAULT_PRIORITY)
+    kept = {id(item) for index, item in enumerate(ranked) if index < count or item.priority == 1}
+    return Selection(
+        shown=[item for item in ordered if id(item) in kept],
+        left_out=[item for item in original if id(item) not in kept],
+    )
+
+
+SHORT_WORDS = 4
+"""Words kept when a layout names an item it left out."""
+
+
+def shorten(text: str | None) -> str:
+    """The first few words of an item's text, plain (markup removed), to name it briefly."""
+    words = re.sub(r"[*_\[\]]|\(https?://[^)]*\)", "", text or "").split()
+    return " ".join(words[:SHORT_WORDS]) + ("\u2026" if len(words) > SHORT_WORDS else "")

@@ -126,3 +126,25 @@ def test_portion_marks_banner_lines_and_assessments() -> None:
         "Approve ________",
         "Disapprove ________",
     ]
+
+
+def test_select_drops_by_priority_then_from_the_end_and_keeps_priority_one() -> None:
+    from briefgen.models.brief import Commitment, Risk
+
+    def commitment(name: str, priority: int | None = None) -> Commitment:
+        return Commitment(id=name, text=name, parties=["US"], priority=priority)
+
+    items = [commitment("a"), commitment("b", 9), commitment("c"), commitment("d", 1)]
+    selection = view.select(items, 2)
+    assert [item.id for item in selection.shown] == ["a", "d"]
+    assert [item.id for item in selection.left_out] == ["b", "c"]
+    assert [item.id for item in view.select(items, 0).shown] == ["d"]  # priority 1 stays
+    risks = [
+        Risk(id="low", title="L", likelihood=1, impact=1),
+        Risk(id="high", title="H", likelihood=5, impact=5),
+        Risk(id="kept", title="K", likelihood=1, impact=2, priority=2),
+    ]
+    chosen = view.select(risks, 2, by_score=True)
+    assert [risk.id for risk in chosen.shown] == ["high", "kept"]
+    assert [risk.id for risk in chosen.left_out] == ["low"]
+    assert view.shorten("Set up a **joint** working group now.") == "Set up a joint\u2026"
