@@ -56,6 +56,8 @@ def check_consistency(brief: Brief, loaded: LoadedYaml) -> list[Problem]:
         _speakers,
         _timeline_order,
         _memo_parts,
+        _bottom_line,
+        _recommendation_wording,
         _cui_designation,
     )
     return [problem for check in checks for problem in check(brief, loaded)]
@@ -230,3 +232,47 @@ def _cui_designation(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
             "a CUI document carries a designation indicator: add `meta.marking.cui` with "
             "controlled_by, categories and poc",
         )
+
+
+BOTTOM_LINE_POINTS = 4
+BOTTOM_LINE_CHARACTERS = 400
+"""About four lines of an action memo's body text: what its bottom line may take."""
+
+
+def _bottom_line(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
+    """An action memo's bottom line is at most four lines; the layout shows four points."""
+    if brief.meta.doc_type != "action_memo":
+        return
+    if len(brief.summary) > BOTTOM_LINE_POINTS:
+        yield _warning(
+            loaded,
+            ("summary", BOTTOM_LINE_POINTS),
+            f"an action memo's bottom line holds {BOTTOM_LINE_POINTS} points; the action_memo "
+            "layout leaves out the rest (set `priority:` to choose which)",
+        )
+    length = sum(len(point.text) for point in brief.summary[:BOTTOM_LINE_POINTS])
+    if length > BOTTOM_LINE_CHARACTERS:
+        yield _warning(
+            loaded,
+            ("summary",),
+            f"the bottom line runs to {length} characters, more than about four lines "
+            f"({BOTTOM_LINE_CHARACTERS}); shorten the key points",
+        )
+
+
+def _recommendation_wording(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
+    """A decision line reads "That you approve ..." and offers each option once."""
+    if brief.decision is None:
+        return
+    for index, recommendation in enumerate(brief.decision.recommendations):
+        path = ("decision", "recommendations", index)
+        if not recommendation.text.lower().startswith("that you"):
+            yield _warning(
+                loaded,
+                (*path, "text"),
+                'a decision recommendation reads "That you approve ...", so the principal '
+                "can initial it as written",
+            )
+        options = [option.lower() for option in recommendation.options]
+        if len(set(options)) < len(options):
+            yield _warning(loaded, (*path, "options"), "an option is listed twice")

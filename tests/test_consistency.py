@@ -108,3 +108,23 @@ def test_check_strict_fails_on_a_consistency_warning(tmp_path: Path) -> None:
     brief.write_text(BRIEF.replace("wang-yi", "Wang Yi"), encoding="utf-8")
     assert main(["check", str(brief)]) == 0
     assert main(["check", "--strict", str(brief)]) == 1
+
+
+def test_an_action_memo_bottom_line_and_decision_wording_are_checked() -> None:
+    points = "".join(f"  - {{text: Point {n}., assessment: true}}\n" for n in range(5))
+    text = (
+        BRIEF.replace("summary:\n", "summary:\n" + points, 1)
+        .replace("text: That you approve.", "text: Approve hosting.")
+        .replace(
+            "assessment: true}]\nclearance", "assessment: true, options: [Yes, yes]}]\nclearance"
+        )
+    )
+    found = _warnings(text)
+    by_path = {key.split(":", 1)[1]: message for key, message in found.items()}
+    assert by_path["summary[4]"].startswith("an action memo's bottom line holds 4 points")
+    assert by_path["decision.recommendations[0].text"].startswith(
+        'a decision recommendation reads "That you approve ..."'
+    )
+    assert by_path["decision.recommendations[0].options"] == "an option is listed twice"
+    long = BRIEF.replace("text: A point.", "text: " + "A long point. " * 40)
+    assert "more than about four lines" in _warnings(long)["9:summary"]
