@@ -54,8 +54,8 @@ def test_an_action_memo_gets_its_own_layout_by_default(tmp_path: Path) -> None:
         "SUBJECT (SBU) Hosting the 2025 Quad Foreign Ministers' Meeting in Washington",
         "Bottom line",
         "(U) That you approve hosting the 2025 Quad Foreign Ministers' Meeting in Washington.",
-        "Approve ________ Disapprove ________",
-        "Discuss ________",
+        "Approve ____________ Disapprove ____________",
+        "Discuss ____________",
         "Decision needed by 7 August 2024.",
         "Concur (SBU) SCA",
         "Do not concur (SBU) F (ESF reprogramming requires Congressional notification first.)",
@@ -86,16 +86,17 @@ def test_quotes_go_to_the_notes_with_their_speaker_and_never_follow_a_marker() -
     assert sum("Joint Statement from the Quad Foreign Ministers" in t for t in texts) == 2
 
 
-def test_the_decision_block_has_one_row_of_options_per_recommendation() -> None:
+def test_the_decision_block_has_one_line_of_options_per_recommendation() -> None:
     document = compose(load_brief(ACTION_MEMO), ComposeOptions(template="action_memo"))
-    option_rows = [
-        [plain_text(cell.paragraphs[0]) if cell.paragraphs else "" for cell in block.rows[0]]
+    rule = "_" * 12
+    option_lines = [
+        plain_text(block.content)
         for block in document.blocks
-        if isinstance(block, Table) and not block.header
+        if isinstance(block, Paragraph) and rule in plain_text(block.content)
     ]
-    assert option_rows == [
-        ["Approve ________", "Disapprove ________", "", ""],
-        ["Approve ________", "Disapprove ________", "Discuss ________", ""],
+    assert option_lines == [
+        f"Approve {rule} Disapprove {rule}",
+        f"Approve {rule} Disapprove {rule} Discuss {rule}",
     ]
     assert document.max_pages == 2
 
@@ -222,7 +223,8 @@ def _portions(document: Document) -> Iterator[str]:
     for block in document.blocks[headings[0] :]:
         match block:
             case Paragraph(style=style) if style not in ("title", "subtitle"):
-                yield plain_text(block.content)
+                if "_" * 12 not in plain_text(block.content):  # the decision's option lines
+                    yield plain_text(block.content)
             case BulletList():
                 yield from (plain_text(item) for item in block.items)
             case Table() if block.header:

@@ -377,8 +377,15 @@ def _quote_note(ref: SourceRef, source: Source, speakers: dict[str, str]) -> Mar
 
 
 def decision_options(options: Iterable[str]) -> list[str]:
-    """Each option with the line the principal initials: ``Approve ________``."""
-    return [f"{option} ________" for option in options]
+    """Each option with the line the principal initials: ``Approve ____________``.
+
+    The long rule keeps the options apart on one line even though document markup
+    collapses runs of spaces, as a decision line on a State memo reads."""
+    return [f"{option} {DECISION_RULE}" for option in options]
+
+
+DECISION_RULE = "_" * 12
+"""The line the principal initials beside each option."""
 
 
 class NotPublicError(BriefgenError):

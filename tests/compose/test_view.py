@@ -123,8 +123,8 @@ def test_portion_marks_banner_lines_and_assessments() -> None:
     assert view.assessed(point) == ""
     assert view.long_date("2024-04") == "April 2024" and view.long_date("2024") == "2024"
     assert view.decision_options(["Approve", "Disapprove"]) == [
-        "Approve ________",
-        "Disapprove ________",
+        "Approve ____________",
+        "Disapprove ____________",
     ]
 
 
