@@ -18,7 +18,7 @@ from briefgen.models.references import did_you_mean
 TLP_ORDER: tuple[Tlp, ...] = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 """From the least to the most restrictive (FIRST TLP 2.0)."""
 
-AUDIENCE_SECTIONS = ("summary", "participants", "agenda", "commitments", "risks")
+AUDIENCE_SECTIONS = ("summary", "participants", "agenda", "commitments", "risks", "recommendations")
 """Top-level lists whose items may be tagged; the timeline is ``context.timeline``."""
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from briefgen import format_worker
 from briefgen.audience import for_audience
-from briefgen.compose.render import DEFAULT_TEMPLATE, ComposeOptions, compose
+from briefgen.compose.render import ComposeOptions, compose, layout_for
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
 from briefgen.loading.yaml_source import MAX_FILE_BYTES
@@ -40,7 +40,8 @@ class BuildRequest:
     source: Path
     out_dir: Path
     formats: tuple[str, ...] = FORMATS
-    template: str = DEFAULT_TEMPLATE
+    template: str | None = None
+    """A layout name or folder; None lets ``meta.doc_type`` choose (see ``layout_for``)."""
     theme: Path | None = None
     """A theme file; None means the built-in default theme."""
     changes_since: Path | None = None
@@ -80,7 +81,7 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     """
     brief = for_audience(load_brief(request.source), request.audience)
     options = ComposeOptions(
-        template=request.template,
+        template=layout_for(brief.meta.doc_type, request.template),
         created=source_date_epoch(),
         changes=_changes_since(request, brief),
     )

@@ -167,7 +167,9 @@ def diff(old: Path, new: Path, output_format: str) -> int:
     help="Where to write the message (default: out/<name>.eml, out/<name>-<audience>.eml).",
 )
 @click.option("--attach-docx", is_flag=True, help="Attach the DOCX as well as the PDF.")
-@click.option("--template", default="briefing_memo", show_default=True, help="Layout.")
+@click.option(
+    "--template", default=None, help="Layout (default: the one for the brief's doc_type)."
+)
 @click.option("--theme", "theme_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--audience", default=None, metavar="NAME", help="Send this audience's variant.")
 @click.option(
@@ -192,7 +194,7 @@ def email(
     sender: str | None,
     eml: Path | None,
     attach_docx: bool,
-    template: str,
+    template: str | None,
     theme_file: Path | None,
     audience: str | None,
     max_size: float,
@@ -312,13 +314,20 @@ def schema(of_theme: bool) -> int:
 @cli.command()
 def templates() -> int:
     """List the layouts and themes you can choose."""
-    from briefgen.compose.render import DEFAULT_TEMPLATE, builtin_templates, template_description
+    from briefgen.compose.render import (
+        DEFAULT_TEMPLATE,
+        DOC_TYPE_LAYOUTS,
+        builtin_templates,
+        template_description,
+    )
     from briefgen.resources import templates_root
 
     root = templates_root()
     click.echo("Layouts (build --template NAME):")
     for name in builtin_templates():
         default = " (default)" if name == DEFAULT_TEMPLATE else ""
+        if name in DOC_TYPE_LAYOUTS.values():
+            default = f" (default for doc_type: {name})"
         click.echo(f"  {name:<16} {template_description(root / name)}{default}")
     click.echo("  DIR              a folder with your own document.xml.j2, which may extend a")
     click.echo("                   layout block by block (see the README, 'Your own layout')")
@@ -331,7 +340,14 @@ def templates() -> int:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-def new(file: Path, force: bool) -> int:
+@click.option(
+    "--doc-type",
+    type=click.Choice(["briefing_memo", "info_memo", "action_memo", "policy_brief"]),
+    default="briefing_memo",
+    show_default=True,
+    help="Start an action memo (decision, clearances) or a public policy brief (byline).",
+)
+def new(file: Path, force: bool, doc_type: str) -> int:
     """Write a commented starter brief to FILE."""
     from briefgen.errors import BriefgenError
     from briefgen.output import write_atomically
@@ -341,7 +357,7 @@ def new(file: Path, force: bool) -> int:
         click.echo(f"{file}: error: file exists; use --force to replace it", err=True)
         return EXIT_INVALID
     try:
-        write_atomically(file, starter_text(file).encode("utf-8"))
+        write_atomically(file, starter_text(file, doc_type).encode("utf-8"))
     except BriefgenError as error:
         click.echo(f"{file}: error: {error}", err=True)
         return EXIT_INVALID
@@ -371,9 +387,9 @@ def new(file: Path, force: bool) -> int:
 )
 @click.option(
     "--template",
-    default="briefing_memo",
-    show_default=True,
-    help="A built-in template name or a folder with document.xml.j2.",
+    default=None,
+    help="A built-in template name or a folder with document.xml.j2 (default: "
+    "action_memo for an action memo, policy_brief for a policy brief, else briefing_memo).",
 )
 @click.option(
     "--theme",
@@ -412,7 +428,7 @@ def build(
     files: tuple[Path, ...],
     output_format: str,
     out_dir: Path,
-    template: str,
+    template: str | None,
     theme_file: Path | None,
     jobs: int,
     changes_since: Path | None,

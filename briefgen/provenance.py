@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from briefgen.consistency import check_consistency
 from briefgen.errors import Problem, Severity
 from briefgen.loading.positions import DataPath, format_path
 from briefgen.loading.yaml_source import LoadedYaml
@@ -48,7 +49,14 @@ _TRANSLATION = str.maketrans(
         "\u00ad": "",
     }
 )
-_MUST_CITE = ("summary", "commitments", "risks")
+_MUST_CITE: dict[tuple[str, ...], str] = {
+    ("summary",): "key point",
+    ("commitments",): "commitment",
+    ("risks",): "risk",
+    ("recommendations",): "recommendation",
+    ("decision", "recommendations"): "recommendation",
+}
+"""Claims that must cite a source or say ``assessment: true``, and what to call them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,7 @@ def check_provenance(
     problems += list(_quote_problems(brief, loaded, texts, options))
     problems += list(_uncited_claims(brief, loaded))
     problems += list(_unused_sources(brief, loaded))
+    problems += check_consistency(brief, loaded)
     return sorted(problems, key=lambda problem: (problem.line, problem.column))
 
 
@@ -141,10 +150,7 @@ def _reason(error: Exception) -> str:
 def _refs(brief: Brief) -> Iterator[tuple[DataPath, SourceRef]]:
     """Every ref in the brief with the data path it is written at."""
     for section_path in CITING_SECTIONS:
-        node: Any = brief
-        for name in section_path:
-            node = getattr(node, name)
-        for index, item in enumerate(node):
+        for index, item in enumerate(_section(brief, section_path)):
             for ref_index, ref in enumerate(item.sources):
                 yield (*section_path, index, "sources", ref_index), ref
 
@@ -220,12 +226,25 @@ def nearest_passage(quote: str, text: str, *, ignore_case: bool = False) -> str:
 
 
 def _uncited_claims(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
-    for section in _MUST_CITE:
-        for index, item in enumerate(getattr(brief, section)):
-            if not item.sources:
-                noun = {"summary": "key point", "commitments": "commitment", "risks": "risk"}
-                message = f"this {noun[section]} cites no source; add `sources: [id]`"
-                yield _problem(loaded, (section, index), message)
+    """Claims need a source unless the analyst marks them as their own judgement."""
+    for section_path, noun in _MUST_CITE.items():
+        for index, item in enumerate(_section(brief, section_path)):
+            if not item.sources and not item.assessment:
+                message = (
+                    f"this {noun} cites no source; add `sources: [id]`, or `assessment: true` "
+                    "when it is your own judgement"
+                )
+                yield _problem(loaded, (*section_path, index), message)
+
+
+def _section(brief: Brief, section_path: tuple[str, ...]) -> list[Any]:
+    """The list at ``section_path`` (``("decision", "recommendations")``), empty if absent."""
+    node: Any = brief
+    for name in section_path:
+        node = getattr(node, name, None)
+        if node is None:
+            return []
+    return list(node)
 
 
 def _unused_sources(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:

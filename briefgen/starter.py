@@ -14,9 +14,18 @@ NO_SCHEMA_HINT = (
 )
 
 
-def starter_text(target: Path) -> str:
-    """The starter YAML, its first line pointing editors at the nearest schema file."""
-    body = (templates_root() / "starter" / "brief.yaml").read_text(encoding="utf-8")
+STARTERS = {"action_memo": "action_memo.yaml", "policy_brief": "policy_brief.yaml"}
+"""Document types with a starter of their own; the others start from ``brief.yaml``."""
+
+
+def starter_text(target: Path, doc_type: str = "briefing_memo") -> str:
+    """The starter YAML for ``doc_type``, its first line pointing editors at the nearest
+    schema file. Memos and briefs differ in what they carry (a decision and clearances,
+    or a byline and recommendations), so those two have starters of their own."""
+    folder = templates_root() / "starter"
+    body = (folder / STARTERS.get(doc_type, "brief.yaml")).read_text(encoding="utf-8")
+    if doc_type not in STARTERS:
+        body = body.replace("doc_type: briefing_memo ", f"doc_type: {doc_type} ", 1)
     schema = _nearest_schema(target.resolve().parent)
     if schema is None:
         return NO_SCHEMA_HINT + body

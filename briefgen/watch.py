@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.build import BuildRequest, reload_themes
-from briefgen.compose.render import template_search_path
+from briefgen.compose.render import DEFAULT_TEMPLATE, template_search_path
 
 Rebuild = Callable[[BuildRequest], None]
 """Builds one brief and reports the outcome (the CLI prints paths, sizes, times, errors)."""
@@ -45,7 +45,7 @@ class WatchSet:
         template_dirs = {
             folder.resolve()
             for request in requests
-            for folder in template_search_path(request.template)
+            for folder in template_search_path(request.template or DEFAULT_TEMPLATE)
         }
         return cls(
             sources=frozenset(request.source.resolve() for request in requests),

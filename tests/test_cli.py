@@ -67,6 +67,21 @@ def test_new_writes_a_starter_that_validates_and_never_overwrites(
     assert target.read_text(encoding="utf-8").startswith("# For completion")
 
 
+@pytest.mark.parametrize("doc_type", ["briefing_memo", "info_memo", "action_memo", "policy_brief"])
+def test_new_starts_each_document_type_with_a_brief_that_passes_check(
+    tmp_path: Path, doc_type: str
+) -> None:
+    from briefgen.validation import load_brief
+
+    target = tmp_path / f"{doc_type}.yaml"
+    assert main(["new", "--doc-type", doc_type, str(target)]) == 0
+    assert main(["check", "--strict", str(target)]) == 0
+    brief = load_brief(target)
+    assert brief.meta.doc_type == doc_type
+    assert (brief.decision is not None) == (doc_type == "action_memo")
+    assert bool(brief.meta.authors) == bool(brief.recommendations) == (doc_type == "policy_brief")
+
+
 def test_help_and_version_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ([], ["validate"], ["build"], ["new"], ["schema"]):
         assert main([*command, "--help"]) == 0

@@ -15,7 +15,7 @@ from briefgen.document.markup import MarkupError, parse_document
 from briefgen.validation import load_brief
 from tests.conftest import SAMPLE, audit_docx, libreoffice_pdf
 
-PAGES = {"briefing_memo": 7, "policy_brief": 4, "read_ahead": 1}
+PAGES = {"action_memo": 2, "briefing_memo": 7, "policy_brief": 4, "read_ahead": 1}
 """Pages of the sample in each layout's PDF (A4, default theme)."""
 
 
@@ -52,9 +52,12 @@ def test_layouts_differ_in_what_they_show(tmp_path: Path) -> None:
         for template in PAGES
     }
     assert "Talking points" in texts["briefing_memo"]
-    assert (
-        "Talking points" not in texts["policy_brief"] and "Recommendations" in texts["policy_brief"]
-    )
+    assert "Talking points" not in texts["policy_brief"]
+    # The agenda's objectives are internal negotiating aims: a public brief never prints them.
+    assert "Align on a calm" in texts["briefing_memo"]
+    assert "Align on a calm" not in texts["policy_brief"]
+    assert "Recommendations" not in texts["policy_brief"]  # the sample has none of its own
+    assert "ACTION MEMO" in texts["action_memo"] and "Bottom line" in texts["action_memo"]
     assert "Top risks (3 of 5)" in texts["read_ahead"]
     assert "Context" not in texts["read_ahead"]
 

@@ -96,7 +96,8 @@ def test_uncited_claims_are_errors_and_unused_sources_warnings(
     }
     assert (
         problems[("commitments[0]", "error")]
-        == "this commitment cites no source; add `sources: [id]`"
+        == "this commitment cites no source; add `sources: [id]`, or `assessment: true` "
+        "when it is your own judgement"
     )
     assert problems[("risks[0]", "error")].startswith("this risk cites no source")
     assert problems[("sources[1].id", "warning")] == "source 'unused' is never cited"

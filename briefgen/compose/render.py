@@ -33,6 +33,14 @@ if TYPE_CHECKING:
 
 ENTRY_TEMPLATE = "document.xml.j2"
 DEFAULT_TEMPLATE = "briefing_memo"
+DOC_TYPE_LAYOUTS = {"action_memo": "action_memo", "policy_brief": "policy_brief"}
+"""The layout each ``meta.doc_type`` gets when no ``--template`` is given; other
+document types get :data:`DEFAULT_TEMPLATE`."""
+
+
+def layout_for(doc_type: str, template: str | None) -> str:
+    """The layout to compose with: the one asked for, else the document type's own."""
+    return template or DOC_TYPE_LAYOUTS.get(doc_type, DEFAULT_TEMPLATE)
 
 
 class TemplateError(BriefgenError):
@@ -488,15 +496,26 @@ _FILTERS: dict[str, Any] = {
     "portion": view.portion,
     "chicago_note": view.chicago_note,
     "admiralty": view.admiralty_grade,
+    "assessed": view.assessed,
+    "paragraphs": view.paragraphs,
+    "shorten": view.shorten,
+    "cite_notes": view.cite_notes,
+    "decision_options": view.decision_options,
 }
 
 _GLOBALS: dict[str, Any] = {
     "date_range": view.date_range,
     "native": view.native,
     "marking_line": view.marking_line,
+    "banner_line": view.banner_line,
     "party_names": view.party_names,
     "heat_grid": view.heat_grid,
     "field_change": view.field_change,
     "risk_labels": view.risk_labels,
     "status_tones": view.STATUS_TONES,
+    "portion_mark": view.portion_mark,
+    "marked_prose": view.marked_prose,
+    "quote_notes": view.quote_notes,
+    "require_public": view.require_public,
+    "select": view.select,
 }

@@ -9,14 +9,19 @@ themselves (already escaped).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from briefgen.changes import FieldChange
 from briefgen.compose.inline import inline_to_markup, split_paragraphs
-from briefgen.models.brief import Brief, Risk, Source, SourceRef
+from briefgen.errors import BriefgenError
+from briefgen.models.brief import Brief, Marking, Risk, Source, SourceRef
 
 _MONTHS = (
     "January",
@@ -46,11 +51,13 @@ STATUS_TONES = {
 
 
 def long_date(value: dt.date | str | None) -> str:
-    """``2024-10-16`` as ``16 October 2024``; text (a milestone) is returned unchanged."""
+    """``2024-10-16`` as ``16 October 2024``, a month ``2024-04`` as ``April 2024``;
+    a year or a milestone in words is returned unchanged."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", value)
+        return f"{_MONTHS[int(month[2]) - 1]} {month[1]}" if month else value
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
@@ -140,6 +147,13 @@ def marking_line(banner: str, caveats: Iterable[str]) -> str:
     return "//".join([banner, *caveats])
 
 
+def banner_line(marking: Marking) -> str:
+    """The banner line of a brief: ``CUI//NOFORN`` joins a CUI brief's limited
+    dissemination controls to its banner, then any caveats."""
+    controls = list(marking.cui.dissemination) if marking.cui else []
+    return marking_line(marking.banner, [*controls, *marking.caveats])
+
+
 def tlp_tone(tlp: str | None) -> str:
     """``TLP:AMBER+STRICT`` -> ``tlp-amber-strict``: the key themes colour labels by."""
     if not tlp:
@@ -177,6 +191,11 @@ def prose(text: str | None) -> Markup:
     return Markup("").join(
         Markup("<p>{}</p>").format(inline(part)) for part in split_paragraphs(text)
     )
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """User text split at blank lines, for templates that start each paragraph with a mark."""
+    return split_paragraphs(text) if text else []
 
 
 def inline(text: str | None) -> Markup:
@@ -252,6 +271,223 @@ def _join_names(names: list[str]) -> str:
 
 
 def party_names(parties: Iterable[str], brief: Brief) -> str:
-    """Commitment parties for a table: participant ids as names, country codes as written."""
+    """Commitment parties for a table: participant and organization ids as names, country
+    codes as written."""
     names = {participant.id: participant.name for participant in brief.participants}
+    names.update({body.id: body.name for body in brief.organizations})
     return ", ".join(names.get(party, party) for party in parties)
+
+
+BANNER_PORTIONS = {"UNCLASSIFIED": "U", "SENSITIVE BUT UNCLASSIFIED": "SBU", "CUI": "CUI"}
+"""The portion mark a banner stands for; an unmarked item takes its banner's."""
+
+
+def portion_mark(marking: Marking, item: object = None) -> Markup:
+    """``(SBU) `` before a paragraph, list item or table row when the brief asks for
+    portion marks: the item's own ``classification``, or the banner's when it has none
+    (over-marking an unmarked portion is safe, under-marking it is not)."""
+    if not marking.portion_marks:
+        return Markup("")
+    mark = getattr(item, "classification", None) or BANNER_PORTIONS.get(marking.banner, "U")
+    return Markup("({}) ").format(mark)
+
+
+def marked_prose(text: str | None, marking: Marking) -> Markup:
+    """Paragraphs of user text like :func:`prose`, each starting with the banner's portion mark."""
+    if not text:
+        return Markup("")
+    mark = portion_mark(marking)
+    return Markup("").join(
+        Markup("<p>{}{}</p>").format(mark, inline(part)) for part in split_paragraphs(text)
+    )
+
+
+def assessed(item: object) -> Markup:
+    """``Assessment:`` in bold italics before the analyst's own judgement, the label
+    intelligence and policy readers know for a judgement that rests on no single source."""
+    if not getattr(item, "assessment", False):
+        return Markup("")
+    return Markup("<b><i>Assessment:</i></b> ")
+
+
+def quote_note_id(ref: SourceRef) -> str:
+    """The note a quoted ref points at when quotes go to the notes: one note per distinct
+    (source, quote, speaker), so the same words cited twice share a number."""
+    digest = hashlib.sha256(f"{ref.id}\0{ref.quote}\0{ref.speaker or ''}".encode()).hexdigest()
+    return f"{ref.id}--q{digest[:10]}"
+
+
+def cite_notes(refs: Iterable[SourceRef]) -> Markup:
+    """Citation markers only, each quote sent to a note of its own (see :func:`quote_notes`).
+
+    Markers go after the sentence they support and nothing follows them, so a marker
+    is never glued to a quotation.
+    """
+    ids: list[str] = []
+    for ref in refs:
+        note_id = quote_note_id(ref) if ref.quote else ref.id
+        if note_id not in ids:
+            ids.append(note_id)
+    return Markup("").join(Markup('<cite ref="{}"/>').format(note_id) for note_id in ids)
+
+
+def quote_notes(brief: Brief) -> list[tuple[str, Markup]]:
+    """(note id, note markup) for every source and every distinct quote, in brief order.
+
+    A quote's note shows who said it and the quoted words, then the source in
+    Chicago style; a source's own note is kept when something cites it without a
+    quote, or nothing cites it at all, so every source is still listed.
+    """
+    sources = {source.id: source for source in brief.sources}
+    speakers = {person.id: person.name for person in brief.participants}
+    quoted: dict[str, SourceRef] = {}
+    plain: set[str] = set()
+    for ref in _all_refs(brief):
+        if ref.quote and ref.id in sources:
+            quoted.setdefault(quote_note_id(ref), ref)
+        else:
+            plain.add(ref.id)
+    quoted_sources = {ref.id for ref in quoted.values()}
+    notes: list[tuple[str, Markup]] = []
+    for source in brief.sources:
+        if source.id in plain or source.id not in quoted_sources:
+            notes.append((source.id, chicago_note(source)))
+        for note_id, ref in quoted.items():
+            if ref.id == source.id:
+                notes.append((note_id, _quote_note(ref, source, speakers)))
+    return notes
+
+
+def _all_refs(brief: Brief) -> Iterator[SourceRef]:
+    """Every ref of the brief, section by section."""
+    from briefgen.models.references import CITING_SECTIONS
+
+    for section_path in CITING_SECTIONS:
+        node: object = brief
+        for name in section_path:
+            node = getattr(node, name, None)
+        for item in node if isinstance(node, list | tuple) else ():
+            yield from item.sources
+
+
+def _quote_note(ref: SourceRef, source: Source, speakers: dict[str, str]) -> Markup:
+    speaker = speakers.get(ref.speaker or "", ref.speaker)
+    said = Markup("{}: ").format(speaker) if speaker else Markup("")
+    return said + Markup("\u201c{}\u201d Source: ").format(ref.quote) + chicago_note(source)
+
+
+def decision_options(options: Iterable[str]) -> list[str]:
+    """Each option with the line the principal initials: ``Approve ____________``.
+
+    The long rule keeps the options apart on one line even though document markup
+    collapses runs of spaces, as a decision line on a State memo reads."""
+    return [f"{option} {DECISION_RULE}" for option in options]
+
+
+DECISION_RULE = "_" * 12
+"""The line the principal initials beside each option."""
+
+
+class NotPublicError(BriefgenError):
+    """A public layout was asked to print something marked for restricted readers."""
+
+
+PUBLIC_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "key point"),
+    ("participants", "participant"),
+    ("agenda", "agenda item"),
+    ("commitments", "commitment"),
+    ("risks", "risk"),
+    ("recommendations", "recommendation"),
+)
+"""What a public layout prints, and what to call each item in a refusal."""
+
+
+def require_public(brief: Brief) -> Markup:
+    """Refuse, naming each one, the items a public layout would print that are marked above
+    TLP:CLEAR or UNCLASSIFIED; called by public layouts before they print anything.
+
+    The filter runs after ``--audience``, so a brief whose restricted items are tagged
+    for other readers builds once those readers are filtered out.
+    """
+    marking = brief.meta.marking
+    found = [f"{name} is marked {label}" for name, label in _restricted_items(brief)]
+    if marking.banner != "UNCLASSIFIED":
+        found.insert(0, f"the brief's banner is {marking.banner}")
+    if marking.tlp not in (None, "TLP:CLEAR") and not found:
+        # with restricted items kept, the brief's label only echoes theirs (see audience.py)
+        found.append(f"the brief is marked {marking.tlp}")
+    if found:
+        raise NotPublicError(
+            "this layout is public and prints only TLP:CLEAR, UNCLASSIFIED material, but "
+            + "; ".join(found)
+            + ". Tag such items with an `audience:` and build with --audience for the public "
+            "readers, or choose another layout with --template"
+        )
+    return Markup("")
+
+
+def _restricted_items(brief: Brief) -> Iterator[tuple[str, str]]:
+    timeline = [("timeline entry", entry) for entry in brief.context.timeline]
+    listed = [(noun, item) for section, noun in PUBLIC_SECTIONS for item in getattr(brief, section)]
+    counts: dict[str, int] = {}
+    for noun, item in [*listed[: len(brief.summary)], *timeline, *listed[len(brief.summary) :]]:
+        counts[noun] = counts.get(noun, 0) + 1
+        labels = [
+            label
+            for label in (item.tlp, item.classification)
+            if label not in (None, "TLP:CLEAR", "U")
+        ]
+        if labels:
+            yield _item_name(noun, counts[noun], item), " and ".join(labels)
+
+
+def _item_name(noun: str, number: int, item: object) -> str:
+    """``commitment 'maitri'`` or ``key point 4 (“Our embassy expects…”)``."""
+    item_id = getattr(item, "id", None)
+    if item_id:
+        return f"{noun} {item_id!r}"
+    text = str(getattr(item, "text", None) or getattr(item, "event", ""))
+    words = text.split()
+    short = " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "")
+    return f"{noun} {number} (\u201c{short}\u201d)"
+
+
+DEFAULT_PRIORITY = 5
+"""The priority of an item that gives none: kept before items marked 6-9, dropped before 1-4."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a page-limited layout shows of a list, and what it leaves out (in brief order)."""
+
+    shown: list[Any]
+    left_out: list[Any]
+
+
+def select(items: Iterable[Any], count: int, by_score: bool = False) -> Selection:
+    """Keep ``count`` items for a page-limited layout, dropping in a documented order.
+
+    Items with a higher ``priority`` number go first (9 before 8 ... before 2; no
+    priority counts as 5); among equals, the last in the brief go first, or the
+    lowest-scoring when ``by_score`` (risks). Items with ``priority: 1`` are never
+    dropped. The shown items keep the order the layout prints them in.
+    """
+    original = list(items)
+    ordered = sorted(original, key=lambda item: -item.score) if by_score else original
+    ranked = sorted(ordered, key=lambda item: item.priority or DEFAULT_PRIORITY)
+    kept = {id(item) for index, item in enumerate(ranked) if index < count or item.priority == 1}
+    return Selection(
+        shown=[item for item in ordered if id(item) in kept],
+        left_out=[item for item in original if id(item) not in kept],
+    )
+
+
+SHORT_WORDS = 4
+"""Words kept when a layout names an item it left out."""
+
+
+def shorten(text: str | None) -> str:
+    """The first few words of an item's text, plain (markup removed), to name it briefly."""
+    words = re.sub(r"[*_\[\]]|\(https?://[^)]*\)", "", text or "").split()
+    return " ".join(words[:SHORT_WORDS]) + ("\u2026" if len(words) > SHORT_WORDS else "")

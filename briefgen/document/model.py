@@ -232,4 +232,5 @@ class Document:
     decor: PageDecor = field(default_factory=PageDecor)
     blocks: tuple[Block, ...] = ()
     max_pages: int | None = None
-    """A layout's page limit (the one-page read-ahead); writers that paginate enforce it."""
+    """A layout's page limit (the one-page read-ahead, the two-page action memo), counting the
+    pages before the source notes; writers that paginate enforce it."""

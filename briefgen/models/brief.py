@@ -18,6 +18,7 @@ from briefgen.models.types import (
     Due,
     LanguageTag,
     Line,
+    PartialDate,
     Slug,
     Text,
     WebUrl,
@@ -27,7 +28,10 @@ DocType = Literal["policy_brief", "briefing_memo", "info_memo", "action_memo"]
 Banner = Literal["UNCLASSIFIED", "SENSITIVE BUT UNCLASSIFIED", "CUI"]
 Tlp = Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
 EventFormat = Literal["bilateral", "trilateral", "multilateral"]
-Role = Literal["principal", "host", "delegation", "other"]
+Role = Literal["principal", "host", "counterpart", "delegation", "other"]
+PortionMark = Literal["U", "SBU", "CUI"]
+Position = Literal["concur", "nonconcur", "info"]
+ClearanceStatus = Literal["cleared", "cleared_with_edits", "info", "dissent", "pending"]
 CommitmentKind = Literal["new", "reaffirmed"]
 CommitmentStatus = Literal["announced", "in_progress", "completed", "stalled", "unknown"]
 Estimative = Literal[
@@ -61,6 +65,10 @@ class SourceRef(BriefModel):
     quote: Line | None = Field(
         None, description="Verbatim words from the source that the claim rests on."
     )
+    speaker: Line | None = Field(
+        None,
+        description="Who said the quoted words: a participant id or a name as published.",
+    )
 
 
 def _ref_from_id(value: Any) -> Any:
@@ -91,6 +99,30 @@ ItemTlp = Annotated[
     ),
 ]
 
+Assessment = Annotated[
+    bool,
+    Field(
+        description="The analyst's own judgement: needs no source and is shown as an "
+        "assessment in the outputs."
+    ),
+]
+Classification = Annotated[
+    PortionMark | None,
+    Field(
+        description="Portion mark of this item (U, SBU or CUI); the banner must be at least "
+        "the highest one. Printed when meta.marking.portion_marks is true."
+    ),
+]
+Priority = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=9,
+        description="1 (keep first) to 9 (drop first): the order in which a page-limited "
+        "layout leaves items out; items without one are dropped after those with 5-9.",
+    ),
+]
+
 Ref = Annotated[
     SourceRef,
     BeforeValidator(_ref_from_id, json_schema_input_type=Slug | SourceRef),
@@ -118,6 +150,25 @@ class Event(BriefModel):
     format: EventFormat | None = Field(None, description="bilateral, trilateral or multilateral.")
 
 
+class CuiDesignation(BriefModel):
+    """The CUI designation indicator block: who controls the information and how it spreads."""
+
+    controlled_by: list[Line] = Field(
+        min_length=1,
+        description="The designating agency, then the office if known, e.g. "
+        "[Department of State, EAP/J].",
+    )
+    categories: list[Line] = Field(
+        min_length=1, description="CUI categories from the CUI Registry, e.g. [PRVCY]."
+    )
+    dissemination: list[Line] = Field(
+        default_factory=list,
+        description="Limited dissemination controls, e.g. [NOFORN, FEDCON]; they join the "
+        "banner line (CUI//NOFORN).",
+    )
+    poc: Line = Field(description="Point of contact: name and phone or email.")
+
+
 class Marking(BriefModel):
     """Handling markings printed top and bottom of every page."""
 
@@ -130,6 +181,16 @@ class Marking(BriefModel):
     caveats: list[Line] = Field(
         default_factory=list, description="Extra handling words, joined to the banner with //."
     )
+    portion_marks: bool = Field(
+        False,
+        description="Prefix each paragraph, list item and table row with its portion mark "
+        "((U), (SBU), (CUI)): the item's `classification`, or the banner's when it has none.",
+    )
+    cui: CuiDesignation | None = Field(
+        None,
+        description="The CUI designation indicator (32 CFR 2002.20) printed on the first "
+        "page of a CUI brief.",
+    )
 
     @field_validator("banner", mode="before")
     @classmethod
@@ -140,6 +201,27 @@ class Marking(BriefModel):
                 "SENSITIVE BUT UNCLASSIFIED and CUI material"
             )
         return value
+
+
+class MemoHeading(BriefModel):
+    """The TO/THROUGH/FROM/SUBJECT lines of a memo."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    to: Line = Field(description="The principal the memo goes to, e.g. The Secretary.")
+    through: list[Line] = Field(
+        default_factory=list, description="Offices it passes through, in order."
+    )
+    from_: Line = Field(alias="from", description="Sender: office and title.")
+    subject: Line | None = Field(None, description="Subject line; defaults to meta.title.")
+
+
+class Author(BriefModel):
+    """One author in the byline of a public policy brief."""
+
+    name: Line = Field(description="Name as it should be printed.")
+    affiliation: Line | None = Field(None, description="Institution or office.")
+    email: Line | None = Field(None, description="Contact address.")
 
 
 class Meta(BriefModel):
@@ -155,6 +237,18 @@ class Meta(BriefModel):
     organization: Line | None = Field(None, description="Issuing organization.")
     version: Line | None = Field(None, description='Version label, quoted, e.g. "1.0".')
     marking: Marking = Field(default_factory=Marking, description="Handling markings.")
+    lang: LanguageTag = Field(
+        "en-US", description="Document language with its region (BCP-47), e.g. en-GB."
+    )
+    memo: MemoHeading | None = Field(
+        None, description="Memo heading (TO/THROUGH/FROM/SUBJECT), printed by memo layouts."
+    )
+    authors: list[Author] = Field(
+        default_factory=list, description="Byline of a public policy brief."
+    )
+    abstract: Text | None = Field(
+        None, description="The public summary paragraph of a policy brief."
+    )
 
 
 class KeyPoint(BriefModel):
@@ -164,16 +258,23 @@ class KeyPoint(BriefModel):
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    assessment: Assessment = False
+    classification: Classification = None
+    priority: Priority = None
 
 
 class TimelineEntry(BriefModel):
     """A dated event in the background timeline."""
 
-    date: Date = Field(description="When it happened (YYYY-MM-DD).")
+    date: PartialDate = Field(
+        description="When it happened: YYYY-MM-DD, or YYYY-MM or YYYY when only that is known."
+    )
     event: Line = Field(description="What happened.")
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    assessment: Assessment = False
+    classification: Classification = None
 
 
 class Context(BriefModel):
@@ -202,6 +303,8 @@ class Participant(BriefModel):
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    classification: Classification = None
+    priority: Priority = None
 
 
 class AgendaItem(BriefModel):
@@ -216,6 +319,8 @@ class AgendaItem(BriefModel):
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    classification: Classification = None
+    priority: Priority = None
 
 
 class Commitment(BriefModel):
@@ -224,7 +329,8 @@ class Commitment(BriefModel):
     id: Slug = Field(description="Unique id.")
     text: Line = Field(description="The commitment.")
     parties: list[Line] = Field(
-        min_length=1, description="Participant ids or ISO country codes of those committed."
+        min_length=1,
+        description="Participant ids, organization ids or ISO country codes of those committed.",
     )
     kind: CommitmentKind = Field("new", description="new or reaffirmed.")
     due: Due | None = Field(
@@ -234,6 +340,9 @@ class Commitment(BriefModel):
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    assessment: Assessment = False
+    classification: Classification = None
+    priority: Priority = None
 
 
 class Risk(BriefModel):
@@ -252,11 +361,104 @@ class Risk(BriefModel):
     sources: Refs = Field(default_factory=list)
     audience: Audience = Field(default_factory=list)
     tlp: ItemTlp = None
+    assessment: Assessment = False
+    classification: Classification = None
+    priority: Priority = None
 
     @property
     def score(self) -> int:
         """Likelihood times impact, 1 to 25; computed, never written by hand."""
         return self.likelihood * self.impact
+
+
+class DecisionRecommendation(BriefModel):
+    """One recommendation the principal approves or not, with its options."""
+
+    id: Slug = Field(description="Unique id.")
+    text: Line = Field(description='"That you approve ...": one recommendation.')
+    options: list[Annotated[Line, Field(pattern=r"^\S+$")]] = Field(
+        default_factory=lambda: ["Approve", "Disapprove"],
+        min_length=1,
+        max_length=4,
+        description="Options the principal initials, one word each; default Approve, Disapprove.",
+    )
+    sources: Refs = Field(default_factory=list)
+    assessment: Assessment = False
+    classification: Classification = None
+
+
+class OfficePosition(BriefModel):
+    """Where an office stands on the decision (split memos)."""
+
+    office: Line = Field(description="Office symbol or name, e.g. SCA.")
+    position: Position = Field(description="concur, nonconcur or info.")
+    reason: Text | None = Field(None, description="Why, for a nonconcurrence.")
+
+
+class Decision(BriefModel):
+    """What an action memo asks the principal to decide."""
+
+    due: Date | None = Field(None, description="Decide by (YYYY-MM-DD).")
+    recommendations: list[DecisionRecommendation] = Field(
+        min_length=1, description="The recommendations, one decision line each."
+    )
+    positions: list[OfficePosition] = Field(
+        default_factory=list, description="Offices that concur or not."
+    )
+
+
+class Person(BriefModel):
+    """Someone who drafted or approved a memo."""
+
+    name: Line = Field(description="Name.")
+    office: Line = Field(description="Office symbol, e.g. EAP/J.")
+    phone: Line | None = Field(None, description="Phone number.")
+    date: Date | None = Field(None, description="When (YYYY-MM-DD).")
+
+
+class Clearer(BriefModel):
+    """One office in the clearance block."""
+
+    office: Line = Field(description="Office symbol.")
+    name: Line | None = Field(None, description="Who cleared.")
+    status: ClearanceStatus = Field(
+        "cleared", description="cleared, cleared_with_edits, info, dissent or pending."
+    )
+
+
+class Clearance(BriefModel):
+    """Who drafted, approved and cleared the memo."""
+
+    drafted_by: Person = Field(description="The drafter.")
+    approved_by: Person | None = Field(None, description="Who approved it for sending.")
+    cleared: list[Clearer] = Field(default_factory=list, description="Clearing offices.")
+
+
+class Attachment(BriefModel):
+    """A tab that travels with the memo."""
+
+    tab: Line = Field(description='Tab label, e.g. "Tab 1".')
+    title: Line = Field(description="What it is.")
+
+
+class Recommendation(BriefModel):
+    """A public policy brief's recommendation (never an agenda objective)."""
+
+    id: Slug | None = Field(None, description="Optional unique id.")
+    text: Line = Field(description="The recommendation.")
+    sources: Refs = Field(default_factory=list)
+    assessment: Assessment = False
+    audience: Audience = Field(default_factory=list)
+    tlp: ItemTlp = None
+    classification: Classification = None
+
+
+class Organization(BriefModel):
+    """A grouping or body that can be a commitment party (the Quad, ASEAN, the EU)."""
+
+    id: Slug = Field(description="Unique id that commitment parties use.")
+    name: Line = Field(description="Name as printed.")
+    members: list[CountryCode] = Field(default_factory=list, description="Member countries.")
 
 
 class Source(BriefModel):
@@ -298,4 +500,18 @@ class Brief(BriefModel):
     risks: list[Risk] = Field(default_factory=list, description="Risks to watch, scored 1-25.")
     sources: list[Source] = Field(
         default_factory=list, description="Documents the brief draws on; refs cite their ids."
+    )
+    decision: Decision | None = Field(
+        None, description="What an action memo asks the principal to decide."
+    )
+    clearance: Clearance | None = Field(None, description="Drafted, approved and cleared by.")
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="Tabs that travel with the memo."
+    )
+    distribution: list[Line] = Field(default_factory=list, description="Who receives it.")
+    recommendations: list[Recommendation] = Field(
+        default_factory=list, description="A public policy brief's recommendations."
+    )
+    organizations: list[Organization] = Field(
+        default_factory=list, description="Groupings and bodies that can be commitment parties."
     )

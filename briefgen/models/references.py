@@ -20,7 +20,16 @@ from briefgen.models.types import COUNTRY_PATTERN
 
 ReferenceProblem = tuple[DataPath, str]
 
-_ID_SECTIONS = ("participants", "agenda", "commitments", "risks", "sources")
+_ID_SECTIONS: tuple[tuple[str, ...], ...] = (
+    ("participants",),
+    ("agenda",),
+    ("commitments",),
+    ("risks",),
+    ("sources",),
+    ("organizations",),
+    ("decision", "recommendations"),
+    ("recommendations",),
+)
 CITING_SECTIONS: tuple[tuple[str, ...], ...] = (
     ("summary",),
     ("participants",),
@@ -28,6 +37,8 @@ CITING_SECTIONS: tuple[tuple[str, ...], ...] = (
     ("commitments",),
     ("risks",),
     ("context", "timeline"),
+    ("decision", "recommendations"),
+    ("recommendations",),
 )
 """Where items carry ``sources`` refs, as paths from the top of the brief."""
 
@@ -39,6 +50,8 @@ def find_reference_problems(data: dict[str, Any]) -> list[ReferenceProblem]:
         *_unresolved_refs(data),
         *_unresolved_parties(data),
         *_event_dates(data),
+        *_portions_above_banner(data),
+        *_caveats_against_banner(data),
     ]
 
 
@@ -52,10 +65,10 @@ def _items(data: dict[str, Any], *path: str) -> Iterator[tuple[int, dict[str, An
 
 
 def _ids(data: dict[str, Any]) -> Iterator[tuple[DataPath, str]]:
-    for section in _ID_SECTIONS:
-        for index, item in _items(data, section):
+    for section_path in _ID_SECTIONS:
+        for index, item in _items(data, *section_path):
             if isinstance(item.get("id"), str):
-                yield (section, index, "id"), item["id"]
+                yield (*section_path, index, "id"), item["id"]
 
 
 def _duplicate_ids(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
@@ -90,16 +103,106 @@ def _unresolved_refs(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
 
 
 def _unresolved_parties(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
-    participant_ids = [item_id for path, item_id in _ids(data) if path[0] == "participants"]
+    party_ids = [
+        item_id for path, item_id in _ids(data) if path[0] in ("participants", "organizations")
+    ]
     for index, commitment in _items(data, "commitments"):
         parties = commitment.get("parties")
         for party_index, party in enumerate(parties if isinstance(parties, list) else []):
-            if not isinstance(party, str) or party in participant_ids or is_country_code(party):
+            if not isinstance(party, str) or party in party_ids or is_country_code(party):
                 continue
-            hint = did_you_mean(party, participant_ids)
+            hint = did_you_mean(party, party_ids)
+            what = (
+                "a participant id"
+                if len(party_ids) == len(_participant_ids(data))
+                else ("a participant or organization id")
+            )
             yield (
                 ("commitments", index, "parties", party_index),
-                f"party {party!r} is neither a participant id nor an ISO country code{hint}",
+                f"party {party!r} is neither {what} nor an ISO country code{hint}",
+            )
+
+
+def _participant_ids(data: dict[str, Any]) -> list[str]:
+    return [item_id for path, item_id in _ids(data) if path[0] == "participants"]
+
+
+PORTION_ORDER = ("U", "SBU", "CUI")
+"""Portion marks from the least to the most controlled."""
+
+BANNER_PORTIONS = {"UNCLASSIFIED": "U", "SENSITIVE BUT UNCLASSIFIED": "SBU", "CUI": "CUI"}
+"""The portion mark each banner stands for."""
+
+PORTION_SECTIONS: tuple[tuple[str, ...], ...] = (
+    ("summary",),
+    ("context", "timeline"),
+    ("participants",),
+    ("agenda",),
+    ("commitments",),
+    ("risks",),
+    ("decision", "recommendations"),
+    ("recommendations",),
+)
+"""Where items may carry a ``classification`` portion mark."""
+
+
+def _banner(data: dict[str, Any]) -> str:
+    meta = data.get("meta")
+    marking = meta.get("marking") if isinstance(meta, dict) else None
+    banner = marking.get("banner", "UNCLASSIFIED") if isinstance(marking, dict) else "UNCLASSIFIED"
+    return banner if isinstance(banner, str) else "UNCLASSIFIED"
+
+
+def _portions_above_banner(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
+    """A banner lower than a portion would under-mark the document: refuse it at the item."""
+    banner = _banner(data)
+    if banner not in BANNER_PORTIONS:
+        return
+    level = PORTION_ORDER.index(BANNER_PORTIONS[banner])
+    for section_path in PORTION_SECTIONS:
+        for index, item in _items(data, *section_path):
+            mark = item.get("classification")
+            if mark in PORTION_ORDER and PORTION_ORDER.index(mark) > level:
+                yield (
+                    (*section_path, index, "classification"),
+                    f"this item is marked {mark} but the banner is {banner}; raise "
+                    f"meta.marking.banner to at least {_banner_for(mark)}",
+                )
+
+
+def _banner_for(mark: str) -> str:
+    return next(banner for banner, portion in BANNER_PORTIONS.items() if portion == mark)
+
+
+_FOUO = ("FOUO", "FOR OFFICIAL USE ONLY")
+
+
+def _caveats_against_banner(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
+    """Caveats that cannot go with the banner: NOFORN is a control for classified
+    information (CUI carries it as a dissemination control), FOUO was retired by CUI."""
+    banner = _banner(data)
+    meta = data.get("meta")
+    marking = meta.get("marking") if isinstance(meta, dict) else None
+    caveats = marking.get("caveats") if isinstance(marking, dict) else None
+    for index, caveat in enumerate(caveats if isinstance(caveats, list) else []):
+        if not isinstance(caveat, str):
+            continue
+        word = " ".join(caveat.upper().split())
+        path = ("meta", "marking", "caveats", index)
+        if word in ("NOFORN", "NOT RELEASABLE TO FOREIGN NATIONALS"):
+            fix = (
+                "list it in meta.marking.cui.dissemination, the CUI limited dissemination controls"
+                if banner == "CUI"
+                else "it does not apply to an unclassified banner; remove it"
+            )
+            yield path, f"NOFORN is a dissemination control for classified information: {fix}"
+        elif word in _FOUO and banner == "CUI":
+            yield (
+                path,
+                (
+                    f"{caveat!r} is a legacy marking retired by CUI (32 CFR 2002); remove it, "
+                    "the CUI banner replaces it"
+                ),
             )
 
 

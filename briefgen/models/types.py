@@ -158,8 +158,62 @@ WebUrl = Annotated[
 ]
 
 
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-(0[1-9]|1[0-2]))?")
+
+
+def _parse_partial_date(value: Any) -> Any:
+    """A day, or a month (``2024-04``) or year (``2024``) when only that is known.
+
+    A bare year arrives from YAML as a number; it is kept as text so templates and
+    checks see one shape (``"2024"``) for every partial date.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value.strip()):
+        return value.strip()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        raise ValueError(f"{value!r} is not a real month (YYYY-MM)")
+    if isinstance(value, dt.date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())
+    ):
+        return _parse_date(value)
+    raise ValueError(
+        f"expected a date (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY) but got {value!r}"
+    )
+
+
+PartialDate = Annotated[
+    dt.date | str,
+    BeforeValidator(_parse_partial_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2]))?$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ]
+        }
+    ),
+]
+"""A date known to the day, the month (``2024-04``) or the year (``2024``)."""
+
+
+def partial_date_bounds(value: dt.date | str) -> tuple[dt.date, dt.date]:
+    """The first and last day a (partial) date can mean, for comparisons in checks."""
+    if isinstance(value, dt.date):
+        return value, value
+    year, _, month = value.partition("-")
+    if not month:
+        return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    first = dt.date(int(year), int(month), 1)
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
 def _parse_due(value: Any) -> Any:
-    """A due date or a milestone: ISO dates become dates, other text stays text."""
+    """A due date or a milestone: ISO dates become dates, a bare year and other text stay text."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
     if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         if not value.strip():
             raise ValueError("expected a date (YYYY-MM-DD) or a milestone, not empty text")
@@ -170,6 +224,14 @@ def _parse_due(value: Any) -> Any:
 Due = Annotated[
     dt.date | str,
     BeforeValidator(_parse_due),
-    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string"}]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ]
+        }
+    ),
 ]
-"""A date, or a milestone in words such as "next trilateral summit"."""
+"""A date, a year, or a milestone in words such as "next trilateral summit"."""

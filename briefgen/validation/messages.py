@@ -145,9 +145,14 @@ def allowed_keys(root: type[BaseModel], path: DataPath) -> tuple[str, ...]:
             return ()
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part)
+        field = _fields_by_key(model).get(part)
         model = _model_in(field.annotation) if field else None
-    return tuple(model.model_fields) if model else ()
+    return tuple(_fields_by_key(model)) if model else ()
+
+
+def _fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's fields under the keys written in YAML (``from``, not ``from_``)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

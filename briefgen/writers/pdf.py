@@ -76,6 +76,7 @@ from briefgen.document.model import (
     plain_text,
 )
 from briefgen.theme import Theme
+from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
@@ -84,6 +85,7 @@ from briefgen.writers.fonts import (
     Segment,
     font_book,
 )
+from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_tags import Marker, Node, finish
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
@@ -128,6 +130,12 @@ class _Pass:
     """(title, anchor, level) for each heading, indexed by the heading's ``onDraw`` label."""
     last_level: int = -1
     pages: int = 0
+    body_end: page_budget.Position | None = None
+    """Where the source notes begin, once drawn (None when the document has no notes)."""
+    sections: list[page_budget.Section] = field(default_factory=list)
+    """Where each top-level heading was drawn, for the page budget's report."""
+    line: float = 14.0
+    """Height of a line of body text, the page budget's unit."""
 
     def add_outline(self, canv: Any, _kind: str, label: str | None) -> None:
         """Add the heading's outline entry; called by ReportLab as the heading is drawn.
@@ -136,6 +144,11 @@ class _Pass:
         clamped to one below the previous entry.
         """
         title, anchor, level = self.outline[int(label or 0)]
+        if level == 1:
+            _, y = canv.absolutePosition(0, 0)
+            self.sections.append(
+                page_budget.Section(title, page_budget.Position(canv.getPageNumber(), y))
+            )
         level = max(0, min(level - 1, self.last_level + 1))
         canv.addOutlineEntry(title, anchor, level)
         self.last_level = level
@@ -143,12 +156,12 @@ class _Pass:
 
 def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> bytes:
     """Lay the document out in one pass, then add its structure tree (see :mod:`.pdf_tags`)."""
-    state = _Pass()
+    state = _Pass(line=theme.sizes.body * theme.sizes.leading)
     buffer = io.BytesIO()
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     root = Node("Document")
     story = _Story(theme, fonts, state, doc.width)
-    flowables = story.flowables(document.blocks, root)
+    flowables = story.flowables(document.blocks, root, mark_body_end=document.max_pages is not None)
     marker = Marker(root, story.targets, story.notes)
     try:
         doc.build(flowables, canvasmaker=_canvas_maker(document.info.created, state, decor, marker))
@@ -157,21 +170,19 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
             f"cannot lay out the PDF: a block is larger than a page ({_layout_detail(error)}); "
             "shorten the text of that table cell or item"
         ) from None
-    _check_page_limit(document.max_pages, state.pages)
+    _check_page_limit(document.max_pages, state, doc, doc.pageTemplates[0].frames[0])
     return finish(buffer.getvalue(), root, document.info.language)
 
 
-class PageLimitError(PdfWriteError):
-    """The document needs more pages than its layout allows (the one-page read-ahead)."""
-
-
-def _check_page_limit(limit: int | None, pages: int) -> None:
-    if limit is not None and pages > limit:
-        raise PageLimitError(
-            f"this layout must fit on {limit} page{'s' if limit > 1 else ''} but the brief "
-            f"needs {pages}; shorten the items it shows, or choose a longer layout "
-            "with --template"
-        )
+def _check_page_limit(limit: int | None, state: _Pass, doc: Any, frame: Any) -> None:
+    """Enforce the layout's page limit on the body, naming the sections past it."""
+    if limit is None:
+        return
+    end = state.body_end or page_budget.Position(state.pages, frame._y)
+    geometry = page_budget.Frame(
+        top=doc.bottomMargin + doc.height, bottom=doc.bottomMargin, line=state.line
+    )
+    page_budget.check_page_limit(limit, state.sections, end, geometry)
 
 
 def _layout_detail(error: LayoutError) -> str:
@@ -631,6 +642,32 @@ class _Markup:
 # --- blocks -------------------------------------------------------------------------------
 
 
+class _BodyEnd(Flowable):  # type: ignore[misc]
+    """An empty flowable where the source notes begin: it records the page the body ends on,
+    because a layout's page limit (``max_pages``) counts the pages one reads, and the
+    notes that follow are reference."""
+
+    def __init__(self, state: _Pass) -> None:
+        super().__init__()
+        self._state = state
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def drawOn(self, canvas: Any, _x: float, y: float, **_: Any) -> None:  # noqa: N802
+        """ReportLab's name: the frame hands over the height the body ended at."""
+        self._state.body_end = page_budget.Position(canvas.getPageNumber(), y)
+
+
+def _notes_start(blocks: Sequence[Block], index: int) -> bool:
+    """True at the notes block, or at the heading right before it."""
+    block = blocks[index]
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if isinstance(block, Heading):
+        return isinstance(following, Notes)
+    return isinstance(block, Notes) and not (index and isinstance(blocks[index - 1], Heading))
+
+
 class _Story:
     """Maps document blocks to platypus flowables (one method per block type)."""
 
@@ -641,13 +678,18 @@ class _Story:
         self._width = width
         self._styles = _styles_for(theme, fonts)
 
-    def flowables(self, blocks: Sequence[Block], root: Node) -> list[Any]:
+    def flowables(
+        self, blocks: Sequence[Block], root: Node, *, mark_body_end: bool = False
+    ) -> list[Any]:
         """Return the flowables of all blocks in reading order, adding their elements to
-        ``root`` in the same order (the structure tree follows the model, not the page)."""
+        ``root`` in the same order (the structure tree follows the model, not the page),
+        with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
         self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
         self.targets, self.notes = _targets(blocks)
         story: list[Any] = []
-        for block in blocks:
+        for index, block in enumerate(blocks):
+            if mark_body_end and _notes_start(blocks, index):
+                story.append(_BodyEnd(self._state))
             story.extend(self._block(block, root))
         return story
 

@@ -100,3 +100,51 @@ def test_cite_gives_markers_then_quotes_attributed_to_their_note() -> None:
     assert str(view.cite(refs)) == (
         '<cite ref="a"/><cite ref="c"/> <i>\u201cironclad &lt;b&gt;\u201d</i><cite ref="b"/>'
     )
+
+
+def test_portion_marks_banner_lines_and_assessments() -> None:
+    from briefgen.models.brief import CuiDesignation, KeyPoint, Marking
+
+    plain = Marking(banner="CUI")
+    marked = Marking(banner="CUI", portion_marks=True)
+    point = KeyPoint(text="A.", classification="U")
+    assert view.portion_mark(plain, point) == ""
+    assert view.portion_mark(marked, point) == "(U) "
+    assert view.portion_mark(marked, KeyPoint(text="B.")) == "(CUI) "
+    assert str(view.marked_prose("One.\n\nTwo.", marked)) == "<p>(CUI) One.</p><p>(CUI) Two.</p>"
+    cui = CuiDesignation(
+        controlled_by=["Department of State"],
+        categories=["PRVCY"],
+        dissemination=["NOFORN"],
+        poc="A",
+    )
+    assert view.banner_line(Marking(banner="CUI", cui=cui, caveats=["X"])) == "CUI//NOFORN//X"
+    assert view.assessed(KeyPoint(text="A.", assessment=True)) == "<b><i>Assessment:</i></b> "
+    assert view.assessed(point) == ""
+    assert view.long_date("2024-04") == "April 2024" and view.long_date("2024") == "2024"
+    assert view.decision_options(["Approve", "Disapprove"]) == [
+        "Approve ____________",
+        "Disapprove ____________",
+    ]
+
+
+def test_select_drops_by_priority_then_from_the_end_and_keeps_priority_one() -> None:
+    from briefgen.models.brief import Commitment, Risk
+
+    def commitment(name: str, priority: int | None = None) -> Commitment:
+        return Commitment(id=name, text=name, parties=["US"], priority=priority)
+
+    items = [commitment("a"), commitment("b", 9), commitment("c"), commitment("d", 1)]
+    selection = view.select(items, 2)
+    assert [item.id for item in selection.shown] == ["a", "d"]
+    assert [item.id for item in selection.left_out] == ["b", "c"]
+    assert [item.id for item in view.select(items, 0).shown] == ["d"]  # priority 1 stays
+    risks = [
+        Risk(id="low", title="L", likelihood=1, impact=1),
+        Risk(id="high", title="H", likelihood=5, impact=5),
+        Risk(id="kept", title="K", likelihood=1, impact=2, priority=2),
+    ]
+    chosen = view.select(risks, 2, by_score=True)
+    assert [risk.id for risk in chosen.shown] == ["high", "kept"]
+    assert [risk.id for risk in chosen.left_out] == ["low"]
+    assert view.shorten("Set up a **joint** working group now.") == "Set up a joint\u2026"
