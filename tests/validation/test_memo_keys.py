@@ -50,7 +50,7 @@ def test_the_action_memo_fixture_reads_every_new_key() -> None:
 
 def test_a_brief_without_the_new_keys_gets_their_defaults() -> None:
     brief = load_brief_text(HEAD + "summary: [{text: A point.}]\n", "plain.yaml")
-    assert brief.meta.lang == "en" and brief.meta.memo is None and brief.decision is None
+    assert brief.meta.lang == "en-US" and brief.meta.memo is None and brief.decision is None
     assert not brief.meta.marking.portion_marks and brief.recommendations == []
 
 
