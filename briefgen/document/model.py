@@ -194,6 +194,22 @@ class HeatMap:
 Block = Heading | Paragraph | BulletList | Table | DefinitionList | Callout | Notes | HeatMap
 
 
+def heat_map_description(block: HeatMap) -> str:
+    """Alternative text for a heat map: the template's own description, else what each
+    non-empty square holds, by row and column. Every writer's text alternative (the PDF's
+    Figure /Alt, the DOCX table's description) comes from here."""
+    if block.alt:
+        return block.alt
+    squares = []
+    for row, row_label in zip(block.rows, block.row_labels, strict=False):
+        for cell, column_label in zip(row, block.column_labels, strict=False):
+            if cell.labels:
+                where = f"{block.y_title} {row_label}, {block.x_title} {column_label}"
+                squares.append(f"{where}: {', '.join(cell.labels)}.")
+    grid = f"Heat map of {block.y_title} by {block.x_title}."
+    return " ".join([grid, *squares]) if squares else f"{grid} No entries."
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """Metadata written to PDF info and DOCX core properties."""

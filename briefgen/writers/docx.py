@@ -61,6 +61,7 @@ from briefgen.document.model import (
     Table,
     Text,
     follows_note_ref,
+    heat_map_description,
     plain_text,
 )
 from briefgen.theme import Theme
@@ -780,6 +781,8 @@ class _Writer:
             axis.paragraph_format.left_indent = offset
         table = self._new_table(len(block.rows) + 1, widths, None)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        title = plain_text(block.caption) if block.caption else "Heat map"
+        ox.set_table_alt_text(table._tbl, title, heat_map_description(block))
         white: ox.BorderSpec = ("single", 16, "FFFFFF")
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, white))
         rows = list(table.rows)

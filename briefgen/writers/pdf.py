@@ -73,6 +73,7 @@ from briefgen.document.model import (
     Paragraph,
     Table,
     follows_note_ref,
+    heat_map_description,
     plain_text,
 )
 from briefgen.theme import Theme
@@ -955,7 +956,7 @@ class _Story:
         """The grid is one Figure whose alternative text lists what each square holds."""
         if not block.rows or not any(block.rows):
             return []
-        figure = parent.add("Figure", alt=_heat_map_alt(block))
+        figure = parent.add("Figure", alt=heat_map_description(block))
         styles = self._styles
         cells = [
             [
@@ -1032,23 +1033,6 @@ def _targets(blocks: Sequence[Block]) -> tuple[dict[str, str], frozenset[str]]:
                 targets[note.anchor] = f"Note {note.number}"
                 notes.add(note.anchor)
     return targets, frozenset(notes)
-
-
-def _heat_map_alt(block: HeatMap) -> str:
-    """Alternative text for a heat map: what each non-empty square holds, by row and column.
-
-    The model's own description wins when the template wrote one.
-    """
-    if block.alt:
-        return block.alt
-    squares = []
-    for row, row_label in zip(block.rows, block.row_labels, strict=False):
-        for cell, column_label in zip(row, block.column_labels, strict=False):
-            if cell.labels:
-                where = f"{block.y_title} {row_label}, {block.x_title} {column_label}"
-                squares.append(f"{where}: {', '.join(cell.labels)}.")
-    grid = f"Heat map of {block.y_title} by {block.x_title}."
-    return " ".join([grid, *squares]) if squares else f"{grid} No entries."
 
 
 def _anchors(blocks: Sequence[Block]) -> frozenset[str]:

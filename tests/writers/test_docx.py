@@ -642,3 +642,15 @@ def test_talking_points_are_a_real_list_inside_the_callout(theme: Theme) -> None
         if level.find(f"{W}numFmt").get(f"{W}val") == "bullet"
     }
     assert bullets == {"\u2022"}  # not the Symbol font's private-use glyph
+
+
+def test_the_heat_map_table_describes_what_it_shows(word: Any) -> None:
+    """The heat map is a table in the DOCX; its description is the same text alternative
+    the PDF gives its Figure (one rule, in the document model)."""
+    descriptions = [
+        table._tbl.find(f"{W}tblPr/{W}tblDescription").get(f"{W}val")
+        for table in word.tables
+        if table._tbl.find(f"{W}tblPr/{W}tblDescription") is not None
+    ]
+    heat_maps = [text for text in descriptions if text.startswith("Heat map")]
+    assert len(heat_maps) == 1 and ":" in heat_maps[0]
