@@ -101,9 +101,14 @@ def _source_texts(
 
 
 def _read_source(path: Path) -> str:
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
-    return path.read_text(encoding="utf-8")
+    """The source's plain text, whatever its format (.txt, .html, .pdf, .docx, .eml).
+
+    ``briefgen.sources`` caps what it reads and raises ``SourceError`` (a ValueError)
+    with a plain reason for an unusable file; extraction is cached by content hash.
+    """
+    from briefgen.sources import source_text
+
+    return source_text(path)
 
 
 def _reason(error: Exception) -> str:

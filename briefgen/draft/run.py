@@ -1,0 +1,64 @@
+"""Reading the sources, drafting, checking the draft and writing it atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.sources import SourceDocument, SourceError, read_source
+
+
+@dataclass(slots=True)
+class DraftResult:
+    """What happened: lines for stderr, whether the draft was written, and how many
+    sources it drew on."""
+
+    messages: list[str] = field(default_factory=list)
+    written: bool = False
+    used: int = 0
+
+
+def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) -> DraftResult:
+    """Draft a brief from ``sources`` into ``out``; sources that cannot be read are skipped.
+
+    Nothing is written when ``out`` exists (unless ``force``) or no source is usable.
+    """
+    result = DraftResult()
+    if out.exists() and not force:
+        result.messages.append(f"{out}: error: file exists; use --force to replace it")
+        return result
+    usable = _usable(sources, result)
+    if not usable:
+        result.messages.append(f"{out}: error: no usable source: nothing written")
+        return result
+    text = _drafted_text(usable, out, title)
+    from briefgen.output import write_atomically
+
+    write_atomically(out, text.encode("utf-8"))
+    result.written, result.used = True, len(usable)
+    return result
+
+
+def _usable(sources: list[Path], result: DraftResult) -> list[tuple[Path, SourceDocument]]:
+    usable: list[tuple[Path, SourceDocument]] = []
+    seen: set[Path] = set()
+    for path in sources:
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            usable.append((path, read_source(path)))
+        except SourceError as error:
+            result.messages.append(f"{path}: error: cannot use this source: {error}")
+    return usable
+
+
+def _drafted_text(usable: list[tuple[Path, SourceDocument]], out: Path, title: str | None) -> str:
+    """The YAML, validated before it is written: a draft that does not validate is a bug."""
+    from briefgen.draft.assemble import draft_brief
+    from briefgen.draft.writer import draft_yaml
+    from briefgen.validation import load_brief_text
+
+    text = draft_yaml(draft_brief(usable, out, title))
+    load_brief_text(text, str(out))  # raises InvalidInputError, reported by the CLI
+    return text
