@@ -34,6 +34,7 @@ from briefgen.draft.sentences import Sentence, split_sentences
 from briefgen.models.types import reject_control_characters, reject_right_to_left
 from briefgen.provenance import normalise
 from briefgen.sources import SourceDocument
+from briefgen.sources.metadata import without_dateline
 
 MAX_SUMMARY = 7
 LEAD_SENTENCES = 2
@@ -195,7 +196,7 @@ def _timeline(reads: list[_Read]) -> list[DraftEvent]:
         for sentence in read.sentences:
             if sentence.heading:
                 continue
-            for found in dates_in(sentence.text, read.reference, read.year):
+            for found in dates_in(without_dateline(sentence.text), read.reference, read.year):
                 _, quotes, finds = events.setdefault(found.date, (sentence.text, [], []))
                 if all(q.source_id != read.source.id for q in quotes):
                     quotes.append(Quote(read.source.id, sentence.text))

@@ -16,9 +16,9 @@ _COMMIT = re.compile(
     r"\b(?:agree[ds]?|reaffirm(?:ed|s|ing)?|reiterat(?:ed|es|ing)|commit(?:s|ted|ment|ments)?|"
     r"pledg(?:ed|es|e)|vow(?:ed|s)?|decided|resolved to|launch(?:ed|es)?|launch of|"
     r"will(?!\s+(?:be|likely|cover|convene|meet|discuss|attend|visit|take place|hold talks)\b)"
-    r"|shall|undert(?:ook|ake)|signed|establish(?:ed)?|announced)\b",
-    re.IGNORECASE,
+    r"|shall|undert(?:ook|ake)|signed|establish(?:ed)?|announced)\b"
 )
+"""Lower case only: "the Commitment to Consult" names a document, it commits no one."""
 _HEDGE = re.compile(
     r"\b(?:expected to|likely|could|may|might|speculat\w*|suggested|reportedly|set to|"
     r"is to|are to|would)\b",

@@ -41,6 +41,7 @@ _PART = rf"{_STOP}(?:[A-Z][a-z]+(?:['\u2019-][A-Za-z][a-z]+)?|[A-Z]\.)"
 NAME = rf"{_PART}(?:\s+{_PART}){{1,3}}"
 _TITLED = re.compile(
     rf"(?:(?P<country>{COUNTRY_WORD})\s+)?(?P<title>{TITLE})\s+(?P<name>{NAME})(?![\w])"
+    rf"(?:\s+of\s+(?P<of_country>{COUNTRY_WORD})(?![\w]))?"
 )
 _APPOSITIVE = re.compile(
     rf"(?P<name>{NAME}),\s+(?:the\s+)?(?:(?P<country>{COUNTRY_WORD})\s+)?(?P<title>{TITLE})"
@@ -146,7 +147,8 @@ def mentions_in(sentence: str) -> list[Mention]:
 
 def _mention(match: re.Match[str], at_meeting: bool) -> Mention:
     groups = match.groupdict()
-    country = country_code(groups["country"]) if groups.get("country") else None
+    stated = groups.get("country") or groups.get("of_country")
+    country = country_code(stated) if stated else None
     return Mention(
         name=" ".join(match.group("name").split()),
         title=" ".join(match.group("title").split()),
@@ -163,11 +165,24 @@ def merge(mentions: list[tuple[str, Mention]]) -> list[Person]:
     for source_id, mention in mentions:
         key = name_key(mention.name)
         match = next((p for p in people if _same(p.key, key)), None)
+        match = match or next((p for p in people if _same_office(p, mention)), None)
         if match is None:
             match = Person()
             people.append(match)
         match.mentions.append((source_id, mention))
     return people
+
+
+def _same_office(person: Person, mention: Mention) -> bool:
+    """A shared name part, no conflicting country and the same office: "President Joe Biden" and
+    "President Joseph R. Biden Jr." are one person."""
+    if not (person.title and mention.title):
+        return False
+    if person.country and mention.country and person.country != mention.country:
+        return False
+    office = person.title.split()[-1] == mention.title.split()[-1]
+    shared = {part for part in person.key & name_key(mention.name) if len(part) >= 3}
+    return office and bool(shared)
 
 
 def _same(left: frozenset[str], right: frozenset[str]) -> bool:

@@ -104,6 +104,12 @@ def _headline(lines: list[str]) -> str | None:
     return None
 
 
+def without_dateline(sentence: str) -> str:
+    """``sentence`` without a leading news dateline, whose date is the story's, not an event's."""
+    match = _DATELINE.match(sentence)
+    return sentence[match.end() :] if match else sentence
+
+
 def month_number(name: str) -> int | None:
     """1-12 for an English month name or its abbreviation, else None."""
     return _MONTHS.get(name.lower().rstrip("."))
