@@ -24,6 +24,11 @@ def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) 
     Nothing is written when ``out`` exists (unless ``force``) or no source is usable.
     """
     result = DraftResult()
+    title = " ".join(title.split()) if title else None
+    problem = _title_problem(title)
+    if problem:
+        result.messages.append(f"error: --title: {problem}")
+        return result
     if out.exists() and not force:
         result.messages.append(f"{out}: error: file exists; use --force to replace it")
         return result
@@ -37,6 +42,19 @@ def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) 
     write_atomically(out, text.encode("utf-8"))
     result.written, result.used = True, len(usable)
     return result
+
+
+def _title_problem(title: str | None) -> str | None:
+    """Why ``title`` cannot be a brief's title (control or right-to-left characters)."""
+    from briefgen.models.types import reject_control_characters, reject_right_to_left
+
+    try:
+        if title:
+            reject_control_characters(title)
+            reject_right_to_left(title)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _usable(sources: list[Path], result: DraftResult) -> list[tuple[Path, SourceDocument]]:

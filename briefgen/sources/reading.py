@@ -18,9 +18,10 @@ EXTRACTOR_VERSION = "1"
 """Bump when a reader's output changes, so cached extractions are made again."""
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_BINARY_BYTES = 25 * 1024 * 1024
+"""PDF, DOCX and email files carry pictures and attachments beside their text."""
 MAX_TEXT_CHARS = 5 * 1024 * 1024
 SUFFIXES = tuple(sorted(READERS))
-_BINARY = {".pdf", ".docx"}
+_BINARY = {".pdf", ".docx", ".eml"}
 _LIBRARIES = {
     ".html": ("trafilatura", "lxml", "justext", "htmldate"),
     ".htm": ("trafilatura", "lxml", "justext", "htmldate"),

@@ -118,3 +118,11 @@ def test_help_and_validate_do_not_import_the_extractors() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert "HEAVY=\n" in result.stdout, result.stdout
+
+
+def test_a_title_the_brief_cannot_hold_is_refused(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _draft(folder, "omai-readout.txt", extra=("--title", "bad\x07title")) == 1
+    assert "error: --title:" in capsys.readouterr().err
+    assert not (folder / "brief.yaml").exists()
