@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen.sources.document import SourceDocument, SourceError
-from briefgen.sources.formats import READERS, read_txt
+from briefgen.sources.formats import READERS, Reader, read_txt
 from briefgen.sources.metadata import with_text_metadata
 
 EXTRACTOR_VERSION = "1"
@@ -52,10 +52,27 @@ def read_source(path: Path) -> SourceDocument:
         document = _finish(read_txt(data))
     else:
         key = (EXTRACTOR_VERSION, suffix, *_versions(suffix), hashlib.sha256(data).hexdigest())
-        document = _cached(key, lambda: _finish(reader(data)))
+        document = _cached(key, lambda: _finish(_extract(reader, data, suffix)))
     if not document.text.strip():
         raise SourceError("no text in the file")
     return document
+
+
+def _extract(reader: Reader, data: bytes, suffix: str) -> SourceDocument:
+    """Run a third-party parser on hostile bytes: whatever it raises becomes a SourceError.
+
+    trafilatura, lxml, pypdfium2 and python-docx each raise their own exception types
+    (and RecursionError on absurd nesting) for damaged input; the user needs the file
+    name and a reason, never a traceback.
+    """
+    try:
+        return reader(data)
+    except SourceError:
+        raise
+    except Exception as error:
+        raise SourceError(
+            f"not a readable {suffix[1:].upper()} file ({type(error).__name__})"
+        ) from None
 
 
 def _read_capped(path: Path, limit: int) -> bytes:

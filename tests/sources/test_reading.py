@@ -156,11 +156,34 @@ def test_extraction_is_cached_by_content_hash(
     monkeypatch.setitem(formats.READERS, ".html", refuse)
     assert read_source(path) == first
     path.write_text(path.read_text(encoding="utf-8").replace("Seoul", "Tokyo"), encoding="utf-8")
-    with pytest.raises(AssertionError, match="extracted again"):
-        read_source(path)
+    with pytest.raises(SourceError, match=r"\(AssertionError\)"):
+        read_source(path)  # a changed file misses the cache and is extracted again
 
 
 def test_control_characters_and_line_ends_are_cleaned(tmp_path: Path) -> None:
     path = tmp_path / "dirty.txt"
     path.write_bytes(b"One line\r\nTwo\x07 lines\r")
     assert source_text(path) == "One line\nTwo  lines\n"
+
+
+def test_a_parser_crash_on_hostile_bytes_becomes_a_located_reason(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.sources.formats as formats
+
+    def crash(_data: bytes) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    monkeypatch.setitem(formats.READERS, ".html", crash)
+    path = folder / "deep.html"
+    path.write_text("<div>" * 1000, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"not a readable HTML file \(RecursionError\)"):
+        read_source(path)
+
+
+def test_deeply_nested_html_is_refused_without_a_traceback(folder: Path) -> None:
+    path = folder / "nested.html"
+    path.write_text("<html>" + "<div>" * 50_000 + "words", encoding="utf-8")
+    with pytest.raises(SourceError):
+        read_source(path)
