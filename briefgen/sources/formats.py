@@ -21,6 +21,8 @@ MAX_PDF_PAGES = 2000
 MAX_DOCX_UNPACKED = 64 * 1024 * 1024
 MAX_DOCX_MEMBERS = 2000
 MAX_DOCX_RATIO = 200
+_PDFIUM_HYPHEN = re.compile("\x02\n?")
+"""pdfium's mark for a hyphen it found at a line end: the word is joined again."""
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 
 Reader = Callable[[bytes], SourceDocument]
@@ -95,13 +97,15 @@ def _pdf_open_reason(message: str) -> str:
 
 
 def _pdf_pages(pdf: object) -> tuple[list[str], bool]:
-    """Each page's text (``\\r\\n`` made ``\\n``), and whether any page draws anything."""
+    """Each page's text (``\\r\\n`` made ``\\n``, words broken at line ends joined), and
+    whether any page draws anything."""
     pages: list[str] = []
     has_objects = False
     for page in pdf:  # type: ignore[attr-defined]
         try:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n"))
+            text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
+            pages.append(_PDFIUM_HYPHEN.sub("", text))
             textpage.close()
             has_objects = has_objects or next(iter(page.get_objects()), None) is not None
         finally:

@@ -187,3 +187,14 @@ def test_deeply_nested_html_is_refused_without_a_traceback(folder: Path) -> None
     path.write_text("<html>" + "<div>" * 50_000 + "words", encoding="utf-8")
     with pytest.raises(SourceError):
         read_source(path)
+
+
+def test_pdf_words_broken_at_a_line_end_are_joined(folder: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = folder / "hyphen.pdf"
+    page = canvas.Canvas(str(path))
+    page.drawString(72, 700, "finalize a trilateral coordi-")
+    page.drawString(72, 686, "nating mechanism by the next summit.")
+    page.save()
+    assert "trilateral coordinating mechanism" in " ".join(source_text(path).split())
