@@ -126,3 +126,18 @@ def test_a_title_the_brief_cannot_hold_is_refused(
     assert _draft(folder, "omai-readout.txt", extra=("--title", "bad\x07title")) == 1
     assert "error: --title:" in capsys.readouterr().err
     assert not (folder / "brief.yaml").exists()
+
+
+def test_source_text_cannot_break_the_yaml(folder: Path) -> None:
+    (folder / "hostile.txt").write_text(
+        'Minister said: "we agreed" \\ # not a comment: {x: [y]} & *alias ---\n'
+        "Foreign Minister Anna Roe of Poland agreed to launch talks on 3 March 2025. "
+        "'Single quotes' and a tab\there will stay.\n",
+        encoding="utf-8",
+    )
+    assert _draft(folder, "hostile.txt") == 0
+    assert main(["check", str(folder / "brief.yaml")]) == 0
+    brief = load_brief(folder / "brief.yaml")
+    assert brief.summary[0].text.startswith('Minister said: "we agreed" \\ # not a comment')
+    assert [(p.name, p.country) for p in brief.participants] == [("Anna Roe", "PL")]
+    assert [e.date.isoformat() for e in brief.context.timeline] == ["2025-03-03"]
