@@ -36,6 +36,7 @@ def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) 
     if not usable:
         result.messages.append(f"{out}: error: no usable source: nothing written")
         return result
+    result.messages += _outside(usable, out)
     text = _drafted_text(usable, out, title)
     from briefgen.output import write_atomically
 
@@ -55,6 +56,17 @@ def _title_problem(title: str | None) -> str | None:
     except ValueError as error:
         return str(error)
     return None
+
+
+def _outside(usable: list[tuple[Path, SourceDocument]], out: Path) -> list[str]:
+    """Warnings for sources outside the brief's folder, which ``check`` will not read."""
+    folder = out.resolve().parent
+    return [
+        f"{path}: warning: outside the folder of {out}; copy it there, as `briefgen check` "
+        "reads only sources inside the brief's folder"
+        for path, _ in usable
+        if not path.resolve().is_relative_to(folder)
+    ]
 
 
 def _usable(sources: list[Path], result: DraftResult) -> list[tuple[Path, SourceDocument]]:

@@ -13,7 +13,7 @@ import pytest
 from briefgen.cli import main
 from briefgen.validation import load_brief
 from tests.conftest import REPO
-from tests.sources.make import write_eml, write_html, write_pdf
+from tests.sources.make import write_docx, write_eml, write_html, write_pdf
 
 SEOUL = REPO / "bench" / "draft" / "seoul"
 
@@ -100,10 +100,12 @@ def test_check_verifies_quotes_in_html_pdf_and_eml_sources(folder: Path) -> None
     write_html(folder / "page.html", text)
     write_pdf(folder / "readout.pdf", text)
     write_eml(folder / "message.eml", text)
-    assert _draft(folder, "page.html", "readout.pdf", "message.eml") == 0
+    write_docx(folder / "readout.docx", text)
+    names = ("page.html", "readout.pdf", "message.eml", "readout.docx")
+    assert _draft(folder, *names) == 0
     assert main(["check", str(folder / "brief.yaml")]) == 0
     brief = load_brief(folder / "brief.yaml")
-    assert {s.path for s in brief.sources} == {"page.html", "readout.pdf", "message.eml"}
+    assert {s.path for s in brief.sources} == set(names)
     assert len(brief.commitments) >= 5
 
 
@@ -141,3 +143,13 @@ def test_source_text_cannot_break_the_yaml(folder: Path) -> None:
     assert brief.summary[0].text.startswith('Minister said: "we agreed" \\ # not a comment')
     assert [(p.name, p.country) for p in brief.participants] == [("Anna Roe", "PL")]
     assert [e.date.isoformat() for e in brief.context.timeline] == ["2025-03-03"]
+
+
+def test_sources_outside_the_brief_folder_are_warned_about(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "brief.yaml"
+    source = folder / "omai-readout.txt"
+    assert main(["draft", str(source), "-o", str(elsewhere)]) == 0
+    assert f"{source}: warning: outside the folder of {elsewhere}" in capsys.readouterr().err
+    assert load_brief(elsewhere).sources[0].path == f"../{folder.name}/omai-readout.txt"
