@@ -31,6 +31,11 @@ _PORTFOLIO = (
     r"[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,3}))?"
 )
 TITLE = rf"{_RANK}{_OFFICE}{_PORTFOLIO}"
+_BODY = (
+    r"(?P<org>(?:Ministry|Department|Office|Embassy|Mission|Council|Commission|Agency|"
+    r"Bureau|Secretariat|Cabinet)\b(?:\s+(?:of\s+(?:the\s+)?|and\s+|for\s+)?[A-Z][\w\u2019'.-]*)*)"
+)
+"""A government body named after a person: "of the Ministry of Foreign Affairs"."""
 _STOP = (
     r"(?!(?:The|On|In|At|And|Of|For|With|By|To|A|An|This|That|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|"
@@ -41,7 +46,7 @@ _PART = rf"{_STOP}(?:[A-Z][a-z]+(?:['\u2019-][A-Za-z][a-z]+)?|[A-Z]\.)"
 NAME = rf"{_PART}(?:\s+{_PART}){{1,3}}"
 _TITLED = re.compile(
     rf"(?:(?P<country>{COUNTRY_WORD})\s+)?(?P<title>{TITLE})\s+(?P<name>{NAME})(?![\w])"
-    rf"(?:\s+of\s+(?P<of_country>{COUNTRY_WORD})(?![\w]))?"
+    rf"(?:\s+of\s+(?P<of_country>{COUNTRY_WORD})(?![\w])|\s+(?:of|at|from)\s+the\s+{_BODY})?"
 )
 _APPOSITIVE = re.compile(
     rf"(?P<name>{NAME}),\s+(?:the\s+)?(?:(?P<country>{COUNTRY_WORD})\s+)?(?P<title>{TITLE})"

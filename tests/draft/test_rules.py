@@ -84,3 +84,14 @@ def test_sentences_keep_abbreviations_and_split_headings() -> None:
         ("Then they left.", False),
         ("A wrapped line continues here.", False),
     ]
+
+
+def test_organisation_where_the_text_names_it() -> None:
+    found = mentions_in(
+        "Vice Minister Park Yoon-joo of the Ministry of Foreign Affairs met Wang Yi, "
+        "Director of the Office of the Central Foreign Affairs Commission, in Beijing."
+    )
+    assert [(m.name, m.organization) for m in found] == [
+        ("Park Yoon-joo", "Ministry of Foreign Affairs"),
+        ("Wang Yi", "Central Foreign Affairs Commission"),
+    ]
