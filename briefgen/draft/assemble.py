@@ -73,18 +73,18 @@ def draft_brief(inputs: list[tuple[Path, SourceDocument]], out: Path, title: str
         for source, (_, document) in zip(sources, inputs, strict=True)
     ]
     participants = _participants(reads, taken)
-    draft = Draft(
+    timeline = _timeline(reads)
+    date, date_note = _brief_date(sources, timeline)
+    return Draft(
         title=title or _title(sources),
-        date=dt.date(1970, 1, 1),
-        date_note="",
-        sources=[read.source for read in reads],
+        date=date,
+        date_note=date_note,
+        sources=sources,
         summary=_summary(reads),
-        timeline=_timeline(reads),
+        timeline=timeline,
         participants=participants,
         commitments=_commitments(reads, participants, taken),
     )
-    draft.date, draft.date_note = _brief_date(draft)
-    return draft
 
 
 def _source(path: Path, document: SourceDocument, out: Path, taken: set[str]) -> DraftSource:
@@ -233,7 +233,7 @@ def _commitments(
                 DraftCommitment(
                     id=unique_id(_commitment_slug(sentence.text), taken),
                     text=sentence.text,
-                    parties=tuple(parties or countries),
+                    parties=tuple(parties or countries or _any_countries(sentence.text)),
                     kind=candidate.kind,
                     due=candidate.due,
                     quote=Quote(read.source.id, sentence.text),
@@ -254,14 +254,22 @@ def _parties(sentence: str, present: list[DraftParticipant], countries: list[str
     return [code for code in countries_named(subject) if code in countries]
 
 
-def _brief_date(draft: Draft) -> tuple[dt.date, str]:
-    published = [s.published for s in draft.sources if s.published]
+def _any_countries(sentence: str) -> list[str]:
+    """With no meeting countries known, every country the sentence names (a guess)."""
+    from briefgen.models.references import is_country_code
+
+    return [code for code in countries_named(sentence) if is_country_code(code)]
+
+
+def _brief_date(sources: list[DraftSource], timeline: list[DraftEvent]) -> tuple[dt.date, str]:
+    """The brief's date: the latest publication date, else the latest event; today (or
+    SOURCE_DATE_EPOCH) only when the sources date nothing at all."""
+    published = [s.published for s in sources if s.published]
     if published:
-        return max(published), "the latest publication date of the sources: set your brief's date"
-    if draft.timeline:
-        return max(
-            e.date for e in draft.timeline
-        ), "the latest date in the sources: set your brief's date"
+        return max(published), "the sources' latest publication date: set your brief's date"
+    if timeline:
+        latest = max(event.date for event in timeline)
+        return latest, "the latest date in the sources: set your brief's date"
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     now = float(epoch) if epoch.isdigit() else time.time()
     return dt.datetime.fromtimestamp(now, dt.UTC).date(), "today: set your brief's date"

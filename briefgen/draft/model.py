@@ -77,13 +77,14 @@ class DraftCommitment:
     parties_guessed: bool
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """Everything ``briefgen draft`` writes."""
 
     title: str
     date: dt.date
     date_note: str
+    """Where the date came from, for the review comment beside it."""
     sources: list[DraftSource] = field(default_factory=list)
     summary: list[DraftKeyPoint] = field(default_factory=list)
     timeline: list[DraftEvent] = field(default_factory=list)

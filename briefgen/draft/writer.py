@@ -152,19 +152,29 @@ def _commitments(commitments: list[DraftCommitment]) -> str:
     lines = [
         "# review: sentences with commitment language (agreed, reaffirmed, will...). Rewrite",
         "# each as the commitment itself, and delete those that are not commitments.",
-        "commitments:",
+        "commitments:" if any(item.parties for item in commitments) else "commitments: []",
     ]
     for item in commitments:
-        guessed = ": parties guessed (the meeting's countries)" if item.parties_guessed else ""
-        lines.append(f"  - id: {item.id}  # review{guessed}")
-        lines.append(f"    text: {q(item.text)}")
-        lines.append(f"    parties: [{', '.join(item.parties)}]")
-        lines.append(f"    kind: {item.kind}  # new | reaffirmed")
-        if item.due:
-            lines.append(f"    due: {q(item.due)}")
-        lines.append("    status: announced  # announced | in_progress | completed | stalled")
-        lines += _refs([item.quote], "    ")
+        lines += _commitment(item)
     return "\n".join([*lines, ""])
+
+
+def _commitment(item: DraftCommitment) -> list[str]:
+    """One commitment; commented out when no party could be named (parties are required)."""
+    pad = "  " if item.parties else "  # "
+    guessed = ": parties guessed (the meeting's countries)" if item.parties_guessed else ""
+    if not item.parties:
+        guessed = ": no party named; add parties (participant ids or country codes), uncomment"
+    lines = [
+        f"{pad}- id: {item.id}  # review{guessed}",
+        f"{pad}  text: {q(item.text)}",
+        f"{pad}  parties: [{', '.join(item.parties)}]",
+        f"{pad}  kind: {item.kind}  # new | reaffirmed",
+    ]
+    if item.due:
+        lines.append(f"{pad}  due: {q(item.due)}")
+    lines.append(f"{pad}  status: announced  # announced | in_progress | completed | stalled")
+    return lines + _refs([item.quote], f"{pad}  ")
 
 
 def _sources(sources: list[DraftSource]) -> str:

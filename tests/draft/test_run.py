@@ -153,3 +153,21 @@ def test_sources_outside_the_brief_folder_are_warned_about(
     assert main(["draft", str(source), "-o", str(elsewhere)]) == 0
     assert f"{source}: warning: outside the folder of {elsewhere}" in capsys.readouterr().err
     assert load_brief(elsewhere).sources[0].path == f"../{folder.name}/omai-readout.txt"
+
+
+def test_undated_sources_take_the_date_from_source_date_epoch(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (folder / "undated.txt").write_text(
+        "The two foreign ministers agreed to meet again soon in the capital city.\n",
+        encoding="utf-8",
+    )
+    assert _draft(folder, "undated.txt") == 0
+    brief = load_brief(folder / "brief.yaml")
+    assert brief.meta.date.isoformat() == "2023-11-14"
+    assert brief.context.timeline == []
+    text = (folder / "brief.yaml").read_text("utf-8")
+    assert "date: 2023-11-14  # review: today" in text
+    assert "  # - id: two-foreign-ministers-agreed-meet  # review: no party named" in text
+    assert brief.commitments == []
