@@ -31,6 +31,7 @@ from briefgen.draft.model import (
 from briefgen.draft.people import Mention, Person, mentions_in, merge, name_key
 from briefgen.draft.places import countries_named
 from briefgen.draft.sentences import Sentence, split_sentences
+from briefgen.errors import BriefgenError
 from briefgen.models.types import reject_control_characters, reject_right_to_left
 from briefgen.provenance import normalise
 from briefgen.sources import SourceDocument
@@ -49,6 +50,10 @@ _TYPES = (
     (re.compile(r"press release|statement by|press statement", re.IGNORECASE), "press_release"),
     (re.compile(r"transcript|remarks", re.IGNORECASE), "transcript"),
 )
+
+
+class DraftError(BriefgenError):
+    """The sources were readable but give nothing a brief can hold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,12 @@ def draft_brief(inputs: list[tuple[Path, SourceDocument]], out: Path, title: str
         _read(source, document, default_year)
         for source, (_, document) in zip(sources, inputs, strict=True)
     ]
+    summary = _summary(reads)
+    if not summary:
+        raise DraftError(
+            "no sentence in the sources can be quoted in a brief "
+            "(right-to-left scripts such as Arabic or Hebrew are not supported)"
+        )
     participants = _participants(reads, taken)
     timeline = _timeline(reads)
     date, date_note = _brief_date(sources, timeline)
@@ -80,7 +91,7 @@ def draft_brief(inputs: list[tuple[Path, SourceDocument]], out: Path, title: str
         date=date,
         date_note=date_note,
         sources=sources,
-        summary=_summary(reads),
+        summary=summary,
         timeline=timeline,
         participants=participants,
         commitments=_commitments(reads, participants, taken),

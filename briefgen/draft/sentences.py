@@ -22,6 +22,7 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]?[A-Z0-9])")
 _CLOSING = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")", ":")
 MAX_SENTENCE = 600
+"""Longer runs without a full stop are cut (at a space) to keep quotes readable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,9 @@ def split_sentences(text: str) -> list[Sentence]:
     for block, heading in _blocks(text):
         for piece in _split_block(block) if not heading else [block]:
             cleaned = " ".join(piece.split())
-            if cleaned and len(cleaned) <= MAX_SENTENCE:
+            if len(cleaned) > MAX_SENTENCE:  # a run-on "sentence": quote its beginning
+                cleaned = cleaned[:MAX_SENTENCE].rsplit(" ", 1)[0]
+            if cleaned:
                 found.append(Sentence(cleaned, len(found), heading))
     return found
 

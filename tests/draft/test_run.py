@@ -171,3 +171,19 @@ def test_undated_sources_take_the_date_from_source_date_epoch(
     assert "date: 2023-11-14  # review: today" in text
     assert "  # - id: two-foreign-ministers-agreed-meet  # review: no party named" in text
     assert brief.commitments == []
+
+
+def test_run_on_text_is_quoted_from_its_beginning(folder: Path) -> None:
+    (folder / "runon.txt").write_text("words " * 400, encoding="utf-8")
+    assert _draft(folder, "runon.txt") == 0
+    assert main(["check", str(folder / "brief.yaml")]) == 0
+    assert len(load_brief(folder / "brief.yaml").summary[0].text) <= 600
+
+
+def test_sources_with_nothing_quotable_write_nothing(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "arabic.txt").write_text("\u0645\u0631\u062d\u0628\u0627\n", encoding="utf-8")
+    assert _draft(folder, "arabic.txt") == 1
+    assert "no sentence in the sources can be quoted" in capsys.readouterr().err
+    assert not (folder / "brief.yaml").exists()
