@@ -176,6 +176,7 @@ def _participant(person: Person, taken: set[str]) -> DraftParticipant:
         organization=person.organization,
         quotes=tuple(quotes),
         at_meeting=person.at_meeting,
+        host=person.host,
     )
 
 

@@ -62,6 +62,7 @@ class DraftParticipant:
     organization: str | None
     quotes: tuple[Quote, ...]
     at_meeting: bool
+    host: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,8 @@ _MEETING = re.compile(
     r"summit|attend(?:ed|s)?|held|spoke|called on|trilateral|bilateral|delegation)\b",
     re.IGNORECASE,
 )
+_HOSTED = re.compile(r"\.?,?\s+(?:will\s+)?host(?:ed|s)?\b")
+_HOSTED_BY = re.compile(r"\bhosted\s+by\s+(?:the\s+)?$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
@@ -74,6 +76,8 @@ class Mention:
     """The words of the mention itself, verbatim: what the participant's citation quotes."""
     at_meeting: bool
     """The sentence is about the meeting (met, convene, talks...), not a comment on it."""
+    host: bool = False
+    """The words say this person hosted ("X hosted ...", "hosted by X")."""
 
 
 @dataclass(slots=True)
@@ -105,6 +109,11 @@ class Person:
         return next((m.organization for _, m in self.mentions if m.organization), None)
 
     @property
+    def host(self) -> bool:
+        """Said to host the meeting in at least one mention."""
+        return any(m.host for _, m in self.mentions)
+
+    @property
     def at_meeting(self) -> bool:
         """Named in at least one sentence about the meeting."""
         return any(m.at_meeting for _, m in self.mentions)
@@ -127,12 +136,12 @@ def mentions_in(sentence: str) -> list[Mention]:
     """Every titled person ``sentence`` names."""
     at_meeting = bool(_MEETING.search(sentence))
     titled = list(_TITLED.finditer(sentence))
-    found = [_mention(match, at_meeting) for match in titled]
+    found = [_mention(match, at_meeting, _hosts(sentence, match)) for match in titled]
     titles = [match.span("title") for match in titled]
     for match in _APPOSITIVE.finditer(sentence):
         start, end = match.span("title")
         if not any(start < other_end and other_start < end for other_start, other_end in titles):
-            found.append(_mention(match, at_meeting))  # else the title is the next person's
+            found.append(_mention(match, at_meeting, _hosts(sentence, match)))  # else: next one's
     plural = _PLURAL_TITLE.search(sentence)
     for match in _OF_COUNTRY.finditer(sentence):
         if plural and plural.start() < match.start():
@@ -150,7 +159,13 @@ def mentions_in(sentence: str) -> list[Mention]:
     return found
 
 
-def _mention(match: re.Match[str], at_meeting: bool) -> Mention:
+def _hosts(sentence: str, match: re.Match[str]) -> bool:
+    """The person matched is the subject of "hosted" or the agent of "hosted by"."""
+    after = _HOSTED.match(sentence, match.end())
+    return bool(after) or bool(_HOSTED_BY.search(sentence[: match.start()]))
+
+
+def _mention(match: re.Match[str], at_meeting: bool, host: bool = False) -> Mention:
     groups = match.groupdict()
     stated = groups.get("country") or groups.get("of_country")
     country = country_code(stated) if stated else None
@@ -161,6 +176,7 @@ def _mention(match: re.Match[str], at_meeting: bool) -> Mention:
         organization=groups.get("org"),
         quote=" ".join(match.group(0).split()),
         at_meeting=at_meeting,
+        host=host,
     )
 
 

@@ -141,7 +141,8 @@ def _participant(person: DraftParticipant, prefix: str) -> list[str]:
     if person.organization:
         lines.append(f"{pad}  organization: {q(person.organization)}")
     lines.append(f"{pad}  country: {person.country or 'XX'}")
-    lines.append(f"{pad}  role: principal  # principal | host | delegation | other")
+    role = "host" if person.host else "principal"
+    lines.append(f"{pad}  role: {role}  # principal | host | delegation | other")
     lines += _refs(person.quotes, f"{pad}  ")
     return lines
 

@@ -95,3 +95,16 @@ def test_organisation_where_the_text_names_it() -> None:
         ("Park Yoon-joo", "Ministry of Foreign Affairs"),
         ("Wang Yi", "Central Foreign Affairs Commission"),
     ]
+
+
+def test_the_host_is_whoever_the_words_say_hosted() -> None:
+    found = mentions_in(
+        "On August 18, 2023, President Joseph R. Biden Jr. hosted President Yoon Suk Yeol "
+        "of the Republic of Korea at Camp David."
+    )
+    assert [(m.name, m.host) for m in found] == [
+        ("Joseph R. Biden Jr", True),
+        ("Yoon Suk Yeol", False),
+    ]
+    hosted_by = mentions_in("Talks were hosted by Foreign Minister Anna Roe of Poland.")
+    assert [(m.name, m.host) for m in hosted_by] == [("Anna Roe", True)]
