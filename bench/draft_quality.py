@@ -80,11 +80,15 @@ def _similar(threshold: int) -> Callable[[str, str], bool]:
 
 
 def draft_of(sources: list[Path], folder: Path) -> Brief:
-    """Draft from ``sources`` with the real command line; the draft must validate."""
+    """Draft from copies of ``sources`` in ``folder`` (beside the draft, as an analyst
+    keeps them) with the real command line; the draft must validate."""
     from briefgen.cli import main
 
+    copies = [folder / source.name for source in sources]
+    for source, copy in zip(sources, copies, strict=True):
+        copy.write_bytes(source.read_bytes())
     out = folder / "draft.yaml"
-    code = main(["draft", *map(str, sources), "-o", str(out), "--force"])
+    code = main(["draft", *map(str, copies), "-o", str(out), "--force"])
     if code != 0:
         raise SystemExit(f"briefgen draft failed ({code}) on {sources}")
     return load_brief(out)
@@ -114,9 +118,11 @@ def scores(hand: Brief, draft: Brief) -> dict[str, Score]:
 def quality() -> dict[str, Score]:
     """Scores per kind, summed over every pair; prints each pair's figures."""
     totals: dict[str, list[int]] = {}
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as temporary:
         for name, (sources, hand_file) in PAIRS.items():
-            draft = draft_of(sorted(sources.glob("*.txt")), Path(folder))
+            folder = Path(temporary) / name
+            folder.mkdir()
+            draft = draft_of(sorted(sources.glob("*.txt")), folder)
             for kind, result in scores(load_brief(hand_file), draft).items():
                 print(f"{name:<11} {kind:<13} {_figures(result)}")
                 sums = totals.setdefault(kind, [0, 0, 0, 0])

@@ -7,7 +7,6 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from briefgen.sources.document import SourceDocument, SourceError
@@ -110,6 +109,8 @@ def _cached(key: tuple[str, ...], make: Callable[[], SourceDocument]) -> SourceD
 @cache
 def _versions(suffix: str) -> tuple[str, ...]:
     """The versions of the libraries that read ``suffix``: part of every cache key."""
+    from importlib import metadata  # ~40 ms: only when a cached format is read
+
     found = []
     for name in _LIBRARIES.get(suffix, ()):
         try:
