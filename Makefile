@@ -14,7 +14,7 @@ SYSTEM_TOOLS    := soffice pdftoppm pdftotext pdffonts qpdf
 SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core
 
-.PHONY: brief test lint typecheck unit schema bench system-tools clean
+.PHONY: brief test lint typecheck unit schema bench bench-draft system-tools clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen build $(SAMPLE) -o out
@@ -34,6 +34,10 @@ unit: $(STAMP) system-tools
 # Time cold and warm builds beside the import floor and peers (see bench/README.md).
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+# Score `briefgen draft` against hand-written briefs and time it (see bench/draft_quality.py).
+bench-draft: $(STAMP)
+	$(BIN)/python -m bench.draft_quality
 
 # Regenerate schemas/*.schema.json from the models (a test fails when one is stale).
 schema: $(STAMP)

@@ -366,6 +366,44 @@ def new(file: Path, force: bool, doc_type: str) -> int:
 
 
 @cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The brief to write (YAML).",
+)
+@click.option("--title", default=None, help="Title of the brief (else drawn from the sources).")
+@click.option("--force", is_flag=True, help="Overwrite the output if it exists.")
+def draft(sources: tuple[Path, ...], out: Path, title: str | None, force: bool) -> int:
+    """Draft a brief from source files (.txt, .html, .pdf, .docx, .eml) for you to review.
+
+    Sources that cannot be read are reported and skipped; the exit code is 1 only
+    when none could be used (or the output exists without --force).
+    """
+    from briefgen.draft import write_draft
+    from briefgen.errors import BriefgenError, InvalidInputError
+
+    try:
+        result = write_draft(list(sources), out, title, force)
+    except InvalidInputError as error:  # the draft failed its own validation: a bug
+        for problem in error.problems:
+            click.echo(f"internal error in the draft: {problem.format()}", err=True)
+        return EXIT_INVALID
+    except BriefgenError as error:
+        click.echo(f"{out}: error: {error}", err=True)
+        return EXIT_INVALID
+    for message in result.messages:
+        click.echo(message, err=True)
+    if not result.written:
+        return EXIT_INVALID
+    click.echo(f"wrote {out} from {result.used} source(s); review it, then: briefgen check {out}")
+    return EXIT_OK
+
+
+@cli.command()
 @_FILES
 @click.option(
     "-f",

@@ -22,7 +22,6 @@ from briefgen.loading.positions import DataPath, format_path
 from briefgen.loading.yaml_source import LoadedYaml
 from briefgen.models.brief import Brief, Source, SourceRef
 from briefgen.models.references import CITING_SECTIONS
-from briefgen.reading import read_regular_file
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 _TRANSLATION = str.maketrans(
@@ -129,6 +128,13 @@ def _source_roots(base: Path, options: ProvenanceOptions | None) -> tuple[Path, 
 
 
 def _read_source(path: Path, roots: tuple[Path, ...]) -> str:
+    """The source's plain text, whatever its format (.txt, .html, .pdf, .docx, .eml), once
+    its real path (symbolic links resolved) is known to lie inside one of ``roots``.
+
+    ``briefgen.sources`` reads only regular files, caps what it reads and raises
+    ``SourceError`` (a ValueError) with a plain reason for an unusable file; extraction
+    is cached by content hash.
+    """
     real = path.resolve()
     if not any(real.is_relative_to(root) for root in roots):
         allowed = " or ".join(str(root) for root in roots)
@@ -136,7 +142,9 @@ def _read_source(path: Path, roots: tuple[Path, ...]) -> str:
             f"it lies outside {allowed}; keep sources beside the brief or name their "
             "folder with --sources-root"
         )
-    return read_regular_file(real, MAX_SOURCE_BYTES).decode("utf-8")
+    from briefgen.sources import source_text
+
+    return source_text(real)
 
 
 def _reason(error: Exception) -> str:
