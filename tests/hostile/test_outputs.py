@@ -101,10 +101,13 @@ def test_a_held_lock_makes_a_second_build_wait(tmp_path: Path) -> None:
     target = tmp_path / "brief.pdf"
     target.write_bytes(b"old")
     done = threading.Event()
+
+    def build() -> None:
+        write_all_atomically([(target, b"new")])
+        done.set()
+
     with output._exclusive(tmp_path / ".brief.lock"):
-        thread = threading.Thread(
-            target=lambda: (write_all_atomically([(target, b"new")]), done.set())
-        )
+        thread = threading.Thread(target=build)
         thread.start()
         assert not done.wait(0.5)
         assert target.read_bytes() == b"old"
