@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from ruamel.yaml.comments import (
     TaggedScalar,
 )
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
@@ -273,7 +274,11 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
     yaml = YAML(typ="rt")
     yaml.Constructor = _LenientDateConstructor
     try:
-        raw = yaml.load(text)
+        with warnings.catch_warnings():
+            # A reused anchor name (``&a`` twice) is valid YAML, the later one wins; ruamel
+            # prints a warning about it, which is no message for the user.
+            warnings.simplefilter("ignore", YAMLWarning)
+            raw = yaml.load(text)
     except MarkedYAMLError as error:
         raise InvalidInputError([_yaml_problem(error, name)]) from None
     except YAMLError as error:
