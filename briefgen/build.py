@@ -206,7 +206,7 @@ def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
 @cache
 def theme(path: Path | None = None) -> Theme:
     """The theme file at ``path`` (or the default), loaded once per process."""
-    return default_theme() if path is None else load_theme(path.resolve())
+    return default_theme() if path is None else load_theme(path.resolve(), shown=path)
 
 
 _theme_generation = 0

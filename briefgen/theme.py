@@ -206,14 +206,14 @@ class _ThemeKeyError(ValueError):
         self.loc = loc
 
 
-def load_theme(path: Path) -> Theme:
+def load_theme(path: Path, shown: Path | None = None) -> Theme:
     """Load and validate a theme file, resolving font and logo paths against its folder.
 
     Every way a theme can be wrong (unreadable, bad TOML, unknown keys, a font
     or logo file that is missing or unsafe) becomes a ThemeError whose problems
-    are located in the file.
+    are located in the file, named ``shown`` (the path as the user gave it) when given.
     """
-    name = str(path)
+    name = str(shown or path)
     text = _read_theme_text(path, name)
     _refuse_deep_nesting(text, name)
     try:

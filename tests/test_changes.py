@@ -165,3 +165,43 @@ def test_the_read_ahead_summarises_the_changes_in_one_line_and_keeps_one_page(
         assert "Changes since version 0.9 (2024-10-16): brief details (1 changed)" in text
         assert "risks (1 renamed)" in text
     assert len(PdfReader(tmp_path / f"{NEW.stem}.pdf").pages) == 1
+
+
+def _greedy_by_sorting(olds: list[str], news: list[str], threshold: float) -> list[tuple[str, str]]:
+    """The pairing rule written plainly: every pair scored, best first, both items free."""
+    from rapidfuzz import fuzz
+
+    scored = sorted(
+        (-fuzz.ratio(old, new), i, j)
+        for i, old in enumerate(olds)
+        for j, new in enumerate(news)
+        if fuzz.ratio(old, new) >= threshold * 100
+    )
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, i, j in scored:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((olds[i], news[j]))
+    return pairs
+
+
+_WORDS = st.lists(st.sampled_from(["ab", "abc", "abd", "xy", "abcd", "b"]), min_size=1, max_size=3)
+_ITEMS = st.lists(_WORDS.map(" ".join), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(olds=_ITEMS, news=_ITEMS, threshold=st.sampled_from([0.3, 0.5, 0.6, 0.8]))
+def test_the_fast_pairing_is_the_greedy_pairing(
+    olds: list[str], news: list[str], threshold: float
+) -> None:
+    """Heap-merged best candidates (few fetched at a time, ties included) pair exactly as
+    sorting every scored pair would."""
+    from briefgen import changes
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(changes._Candidates, "FEW", 2)  # run out often: exercise the refetch
+        fast = changes._best_pairs(olds, news, lambda item: item, threshold)
+    assert sorted(fast) == sorted(_greedy_by_sorting(olds, news, threshold))

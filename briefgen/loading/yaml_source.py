@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from ruamel.yaml.comments import (
     TaggedScalar,
 )
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
@@ -273,11 +274,17 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
     yaml = YAML(typ="rt")
     yaml.Constructor = _LenientDateConstructor
     try:
-        raw = yaml.load(text)
+        with warnings.catch_warnings():
+            # A reused anchor name (``&a`` twice) is valid YAML, the later one wins; ruamel
+            # prints a warning about it, which is no message for the user.
+            warnings.simplefilter("ignore", YAMLWarning)
+            raw = yaml.load(text)
     except MarkedYAMLError as error:
         raise InvalidInputError([_yaml_problem(error, name)]) from None
     except YAMLError as error:
         raise InvalidInputError([Problem(name, 0, 0, "", f"invalid YAML: {error}")]) from None
+    except ValueError:  # the scanner's chr() of an escape past U+10FFFF
+        raise InvalidInputError([_escape_problem(text, name)]) from None
     except RecursionError:
         message = f"nested more than {MAX_DEPTH} levels deep (a brief needs about six)"
         line, column = _first_deep_line(text)
@@ -288,6 +295,19 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
 
 
 _BLOCK_INDENT = re.compile(r"[ -]*")
+_BIG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _escape_problem(text: str, name: str) -> Problem:
+    """A ``\\U`` escape naming no character (past U+10FFFF), located where it is written."""
+    for found in _BIG_ESCAPE.finditer(text):
+        if int(found.group(1), 16) > sys.maxunicode:
+            offset = found.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            message = f"invalid YAML: {found.group()} is not a character (the last is \\U0010FFFF)"
+            return Problem(name, line, column, "", message)
+    return Problem(name, 1, 1, "", "invalid YAML: an escape that names no character")
 
 
 def _deep_place(text: str, path: DataPath) -> tuple[int, int]:

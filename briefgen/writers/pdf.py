@@ -1371,7 +1371,7 @@ def _fit(fonts: FontBook, segments: list[Segment], size: float, room: float) -> 
     def shortened(length: int) -> list[Segment]:
         return fonts.segments(text[:length].rstrip() + "\u2026", "heading", lang=None)
 
-    low, high = 0, len(text) - 1  # the longest prefix known to fit, and the longest tried
+    low, high = 0, len(text) - 1  # a prefix this long fits; none longer than high can
     if fonts.width(shortened(0), size) > room:
         return []
     while low < high:
