@@ -165,3 +165,15 @@ def test_the_read_ahead_summarises_the_changes_in_one_line_and_keeps_one_page(
         assert "Changes since version 0.9 (2024-10-16): brief details (1 changed)" in text
         assert "risks (1 renamed)" in text
     assert len(PdfReader(tmp_path / f"{NEW.stem}.pdf").pages) == 1
+
+
+def test_timeline_entries_dated_by_month_or_year_are_compared(tmp_path: Path) -> None:
+    memo = FIXTURES / "memos" / "quad-action-memo.yaml"
+    edited = tmp_path / "memo.yaml"
+    text = memo.read_text(encoding="utf-8").replace("{date: 2024-04, event:", "{date: 2024, event:")
+    edited.write_text(text, encoding="utf-8")
+    changes = diff_briefs(load_brief(memo), load_brief(edited))
+    (context,) = [section for section in changes.sections if section.name == "context"]
+    (change,) = context.changed
+    assert change.label.startswith("2024 Senior officials agreed")
+    assert [(field.old, field.new) for field in change.fields] == [("2024-04", "2024")]
