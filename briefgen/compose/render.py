@@ -394,4 +394,5 @@ _GLOBALS: dict[str, Any] = {
     "quote_notes": view.quote_notes,
     "require_public": view.require_public,
     "select": view.select,
+    "referred": view.referred,
 }
