@@ -171,6 +171,32 @@ def test_a_public_brief_with_a_restricted_banner_is_refused(
     brief.write_text(text, encoding="utf-8")
     assert _build(brief, tmp_path / "out", "--audience", "public") == 1
     assert "the brief's banner is SENSITIVE BUT UNCLASSIFIED" in capsys.readouterr().err
+    caveat = POLICY_BRIEF.read_text(encoding="utf-8").replace(
+        "tlp: TLP:CLEAR", "tlp: TLP:CLEAR\n    caveats: [FOUO]"
+    )
+    brief.write_text(caveat, encoding="utf-8")
+    assert _build(brief, tmp_path / "out", "--audience", "public") == 1
+    assert "the brief carries the caveats FOUO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "heading"),
+    [("info_memo", "Key points"), ("briefing_memo", "Key points"), ("action_memo", "Bottom line")],
+)
+def test_the_document_type_chooses_the_layout(doc_type: str, heading: str) -> None:
+    from briefgen.compose.render import layout_for
+
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "doc_type: briefing_memo", f"doc_type: {doc_type}", 1
+    )
+    brief = load_brief_text(text, "t.yaml")
+    layout = layout_for(brief.meta.doc_type, None)
+    document = compose(brief, ComposeOptions(template=layout))
+    headings = [
+        plain_text(block.content) for block in document.blocks if isinstance(block, Heading)
+    ]
+    assert headings[0] == heading
+    assert layout_for(doc_type, "read_ahead") == "read_ahead"
 
 
 def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:

@@ -412,6 +412,8 @@ def require_public(brief: Brief) -> Markup:
     """
     marking = brief.meta.marking
     found = [f"{name} is marked {label}" for name, label in _restricted_items(brief)]
+    if marking.caveats:
+        found.insert(0, f"the brief carries the caveats {marking_line('', marking.caveats)[2:]}")
     if marking.banner != "UNCLASSIFIED":
         found.insert(0, f"the brief's banner is {marking.banner}")
     if marking.tlp not in (None, "TLP:CLEAR") and not found:
