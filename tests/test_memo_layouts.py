@@ -308,3 +308,17 @@ def test_the_read_ahead_keeps_a_priority_one_commitment_and_names_what_it_left_o
     ]
     assert len(left) == 1 and "risks R4, R5." in left[0]
     assert left[0].count("\u201c") == len(brief.commitments) - 4
+
+
+def test_a_layout_built_on_the_public_brief_stays_public(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "document.xml.j2").write_text(
+        '{% extends "policy_brief/document.xml.j2" %}\n'
+        '{% block title_block %}<p style="title">{{ meta.title }}</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    assert _build(POLICY_BRIEF, tmp_path / "out", "--template", str(folder)) == 1
+    assert "this layout is public" in capsys.readouterr().err
