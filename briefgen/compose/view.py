@@ -223,6 +223,28 @@ def cite(refs: Iterable[SourceRef]) -> Markup:
     return markers + quotes
 
 
+def cite_speakers(refs: Iterable[SourceRef], brief: Brief) -> Markup:
+    """:func:`cite`, with the speaker before each quote that names one (a participant id
+    becomes the participant's name): ``Mao Ning: “words”[2]``. Without speakers it is
+    exactly :func:`cite`."""
+    refs = list(refs)
+    if not any(ref.quote and ref.speaker for ref in refs):
+        return cite(refs)
+    names = {person.id: person.name for person in brief.participants}
+    said = Markup("").join(
+        Markup(' {}: <i>\u201c{}\u201d</i><cite ref="{}"/>').format(
+            names.get(ref.speaker, ref.speaker), ref.quote, ref.id
+        )
+        if ref.speaker
+        else Markup(' <i>\u201c{}\u201d</i><cite ref="{}"/>').format(ref.quote, ref.id)
+        for ref in refs
+        if ref.quote
+    )
+    quoted = {ref.id for ref in refs if ref.quote}
+    plain = cite([ref for ref in refs if not ref.quote and ref.id not in quoted])
+    return plain + said
+
+
 def native(text: str | None, lang: str | None) -> Markup:
     """Text in its own script, tagged with its language so writers pick the right font."""
     if not text:

@@ -163,3 +163,17 @@ def test_items_a_recommendation_is_about_are_never_dropped() -> None:
     brief = load_brief_text(text, "memo.yaml")
     assert view.referred(brief) == ["maitri"]
     assert [c.id for c in view.select(brief.commitments, 0, keep=["maitri"]).shown] == ["maitri"]
+
+
+def test_inline_quotes_name_their_speaker_and_are_unchanged_without_one() -> None:
+    from briefgen.models.brief import SourceRef
+    from tests.conftest import SAMPLE
+
+    brief = load_brief(SAMPLE)
+    refs = [SourceRef(id="a"), SourceRef(id="b", quote="Words.")]
+    assert view.cite_speakers(refs, brief) == view.cite(refs)
+    person = brief.participants[0]
+    said = [SourceRef(id="a"), SourceRef(id="b", quote="Words.", speaker=person.id)]
+    assert str(view.cite_speakers(said, brief)) == (
+        f'<cite ref="a"/> {person.name}: <i>\u201cWords.\u201d</i><cite ref="b"/>'
+    )
