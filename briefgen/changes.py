@@ -454,7 +454,9 @@ def _point_label(point: Any) -> str:
 
 
 def _entry_label(entry: Any) -> str:
-    return f"{entry.date.isoformat()} {_clip(_plain(entry.event), 60)}"
+    """``2024-10-16 Event...``; a month or year date (``2024-04``) is text already."""
+    when = entry.date.isoformat() if isinstance(entry.date, dt.date) else str(entry.date)
+    return f"{when} {_clip(_plain(entry.event), 60)}"
 
 
 _LABELS: dict[str, Callable[[Any], str]] = {

@@ -225,6 +225,13 @@ def _memo_parts(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
 
 def _cui_designation(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
     marking = brief.meta.marking
+    if marking.banner != "CUI" and marking.cui is not None:
+        yield _warning(
+            loaded,
+            ("meta", "marking", "cui"),
+            f"a CUI designation indicator on a {marking.banner} brief is not printed; "
+            "set the banner to CUI or remove it",
+        )
     if marking.banner == "CUI" and marking.cui is None:
         yield _warning(
             loaded,

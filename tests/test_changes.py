@@ -205,3 +205,15 @@ def test_the_fast_pairing_is_the_greedy_pairing(
         patch.setattr(changes._Candidates, "FEW", 2)  # run out often: exercise the refetch
         fast = changes._best_pairs(olds, news, lambda item: item, threshold)
     assert sorted(fast) == sorted(_greedy_by_sorting(olds, news, threshold))
+
+
+def test_timeline_entries_dated_by_month_or_year_are_compared(tmp_path: Path) -> None:
+    memo = FIXTURES / "memos" / "quad-action-memo.yaml"
+    edited = tmp_path / "memo.yaml"
+    text = memo.read_text(encoding="utf-8").replace("{date: 2024-04, event:", "{date: 2024, event:")
+    edited.write_text(text, encoding="utf-8")
+    changes = diff_briefs(load_brief(memo), load_brief(edited))
+    (context,) = [section for section in changes.sections if section.name == "context"]
+    (change,) = context.changed
+    assert change.label.startswith("2024 Senior officials agreed")
+    assert [(field.old, field.new) for field in change.fields] == [("2024-04", "2024")]

@@ -128,3 +128,14 @@ def test_an_action_memo_bottom_line_and_decision_wording_are_checked() -> None:
     assert by_path["decision.recommendations[0].options"] == "an option is listed twice"
     long = BRIEF.replace("text: A point.", "text: " + "A long point. " * 40)
     assert "more than about four lines" in _warnings(long)["9:summary"]
+
+
+def test_a_cui_designation_under_another_banner_is_reported() -> None:
+    text = BRIEF.replace(
+        "marking: {banner: CUI}",
+        "marking: {banner: UNCLASSIFIED, cui: {controlled_by: [DOS], categories: [PRVCY], poc: A}}",
+    )
+    assert _warnings(text)["7:meta.marking.cui"] == (
+        "a CUI designation indicator on a UNCLASSIFIED brief is not printed; set the banner "
+        "to CUI or remove it"
+    )

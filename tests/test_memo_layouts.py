@@ -171,6 +171,32 @@ def test_a_public_brief_with_a_restricted_banner_is_refused(
     brief.write_text(text, encoding="utf-8")
     assert _build(brief, tmp_path / "out", "--audience", "public") == 1
     assert "the brief's banner is SENSITIVE BUT UNCLASSIFIED" in capsys.readouterr().err
+    caveat = POLICY_BRIEF.read_text(encoding="utf-8").replace(
+        "tlp: TLP:CLEAR", "tlp: TLP:CLEAR\n    caveats: [FOUO]"
+    )
+    brief.write_text(caveat, encoding="utf-8")
+    assert _build(brief, tmp_path / "out", "--audience", "public") == 1
+    assert "the brief carries the caveats FOUO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "heading"),
+    [("info_memo", "Key points"), ("briefing_memo", "Key points"), ("action_memo", "Bottom line")],
+)
+def test_the_document_type_chooses_the_layout(doc_type: str, heading: str) -> None:
+    from briefgen.compose.render import layout_for
+
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "doc_type: briefing_memo", f"doc_type: {doc_type}", 1
+    )
+    brief = load_brief_text(text, "t.yaml")
+    layout = layout_for(brief.meta.doc_type, None)
+    document = compose(brief, ComposeOptions(template=layout))
+    headings = [
+        plain_text(block.content) for block in document.blocks if isinstance(block, Heading)
+    ]
+    assert headings[0] == heading
+    assert layout_for(doc_type, "read_ahead") == "read_ahead"
 
 
 def test_memo_heading_in_an_info_memo_and_the_cui_designation_block() -> None:
@@ -286,3 +312,17 @@ def test_the_read_ahead_keeps_a_priority_one_commitment_and_names_what_it_left_o
     ]
     assert len(left) == 1 and "risks R4, R5." in left[0]
     assert left[0].count("\u201c") == len(brief.commitments) - 4
+
+
+def test_a_layout_built_on_the_public_brief_stays_public(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "document.xml.j2").write_text(
+        '{% extends "policy_brief/document.xml.j2" %}\n'
+        '{% block title_block %}<p style="title">{{ meta.title }}</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    assert _build(POLICY_BRIEF, tmp_path / "out", "--template", str(folder)) == 1
+    assert "this layout is public" in capsys.readouterr().err

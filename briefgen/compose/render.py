@@ -518,4 +518,6 @@ _GLOBALS: dict[str, Any] = {
     "quote_notes": view.quote_notes,
     "require_public": view.require_public,
     "select": view.select,
+    "cite_speakers": view.cite_speakers,
+    "referred": view.referred,
 }

@@ -223,6 +223,28 @@ def cite(refs: Iterable[SourceRef]) -> Markup:
     return markers + quotes
 
 
+def cite_speakers(refs: Iterable[SourceRef], brief: Brief) -> Markup:
+    """:func:`cite`, with the speaker before each quote that names one (a participant id
+    becomes the participant's name): ``Mao Ning: “words”[2]``. Without speakers it is
+    exactly :func:`cite`."""
+    refs = list(refs)
+    if not any(ref.quote and ref.speaker for ref in refs):
+        return cite(refs)
+    names = {person.id: person.name for person in brief.participants}
+    said = Markup("").join(
+        Markup(' {}: <i>\u201c{}\u201d</i><cite ref="{}"/>').format(
+            names.get(ref.speaker, ref.speaker), ref.quote, ref.id
+        )
+        if ref.speaker
+        else Markup(' <i>\u201c{}\u201d</i><cite ref="{}"/>').format(ref.quote, ref.id)
+        for ref in refs
+        if ref.quote
+    )
+    quoted = {ref.id for ref in refs if ref.quote}
+    plain = cite([ref for ref in refs if not ref.quote and ref.id not in quoted])
+    return plain + said
+
+
 def native(text: str | None, lang: str | None) -> Markup:
     """Text in its own script, tagged with its language so writers pick the right font."""
     if not text:
@@ -412,6 +434,8 @@ def require_public(brief: Brief) -> Markup:
     """
     marking = brief.meta.marking
     found = [f"{name} is marked {label}" for name, label in _restricted_items(brief)]
+    if marking.caveats:
+        found.insert(0, f"the brief carries the caveats {marking_line('', marking.caveats)[2:]}")
     if marking.banner != "UNCLASSIFIED":
         found.insert(0, f"the brief's banner is {marking.banner}")
     if marking.tlp not in (None, "TLP:CLEAR") and not found:
@@ -465,18 +489,26 @@ class Selection:
     left_out: list[Any]
 
 
-def select(items: Iterable[Any], count: int, by_score: bool = False) -> Selection:
+def select(
+    items: Iterable[Any], count: int, by_score: bool = False, keep: Iterable[str] = ()
+) -> Selection:
     """Keep ``count`` items for a page-limited layout, dropping in a documented order.
 
     Items with a higher ``priority`` number go first (9 before 8 ... before 2; no
     priority counts as 5); among equals, the last in the brief go first, or the
-    lowest-scoring when ``by_score`` (risks). Items with ``priority: 1`` are never
-    dropped. The shown items keep the order the layout prints them in.
+    lowest-scoring when ``by_score`` (risks). Items with ``priority: 1``, and those whose
+    id is in ``keep`` (see :func:`referred`), are never dropped. The shown items keep the
+    order the layout prints them in.
     """
+    protected = set(keep)
     original = list(items)
     ordered = sorted(original, key=lambda item: -item.score) if by_score else original
     ranked = sorted(ordered, key=lambda item: item.priority or DEFAULT_PRIORITY)
-    kept = {id(item) for index, item in enumerate(ranked) if index < count or item.priority == 1}
+    kept = {
+        id(item)
+        for index, item in enumerate(ranked)
+        if index < count or item.priority == 1 or getattr(item, "id", None) in protected
+    }
     return Selection(
         shown=[item for item in ordered if id(item) in kept],
         left_out=[item for item in original if id(item) not in kept],
@@ -491,3 +523,41 @@ def shorten(text: str | None) -> str:
     """The first few words of an item's text, plain (markup removed), to name it briefly."""
     words = re.sub(r"[*_\[\]]|\(https?://[^)]*\)", "", text or "").split()
     return " ".join(words[:SHORT_WORDS]) + ("\u2026" if len(words) > SHORT_WORDS else "")
+
+
+REFERRED_SHARE = 0.6
+"""Share of an item's words a recommendation must use to be about that item."""
+
+
+def referred(brief: Brief) -> list[str]:
+    """Ids of the commitments and risks a recommendation or the decision is about.
+
+    A recommendation is about an item when it uses most of the item's words
+    (words of four letters or more): "That you approve hosting the 2025 Quad
+    Foreign Ministers' Meeting" is about the commitment "Host the 2025 Quad
+    Foreign Ministers' Meeting". Page-limited layouts never drop such an item.
+    """
+    texts = [recommendation.text for recommendation in brief.recommendations]
+    if brief.decision:
+        texts += [recommendation.text for recommendation in brief.decision.recommendations]
+    used: set[str] = set()
+    for text in texts:
+        used |= _words(text)
+    if not used:
+        return []
+    items = [(c.id, c.text) for c in brief.commitments] + [(r.id, r.title) for r in brief.risks]
+    found = []
+    for item_id, text in items:
+        words = _words(text)
+        if words and len(words & used) >= REFERRED_SHARE * len(words):
+            found.append(item_id)
+    return found
+
+
+def _words(text: str) -> set[str]:
+    """Lowercase words of four letters or more, stems of plurals and -ing folded crudely."""
+    words = set()
+    for word in re.findall(r"[\w']{4,}", text.lower()):
+        stem = re.sub(r"(?:'s|ing|s)$", "", word)
+        words.add(stem[:6])
+    return words

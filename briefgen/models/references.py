@@ -103,28 +103,21 @@ def _unresolved_refs(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
 
 
 def _unresolved_parties(data: dict[str, Any]) -> Iterator[ReferenceProblem]:
-    party_ids = [
-        item_id for path, item_id in _ids(data) if path[0] in ("participants", "organizations")
-    ]
+    ids = list(_ids(data))
+    participants = [item_id for path, item_id in ids if path[0] == "participants"]
+    organizations = [item_id for path, item_id in ids if path[0] == "organizations"]
+    what = "a participant or organization id" if organizations else "a participant id"
     for index, commitment in _items(data, "commitments"):
         parties = commitment.get("parties")
         for party_index, party in enumerate(parties if isinstance(parties, list) else []):
-            if not isinstance(party, str) or party in party_ids or is_country_code(party):
+            known = party in participants or party in organizations
+            if not isinstance(party, str) or known or is_country_code(party):
                 continue
-            hint = did_you_mean(party, party_ids)
-            what = (
-                "a participant id"
-                if len(party_ids) == len(_participant_ids(data))
-                else ("a participant or organization id")
-            )
+            hint = did_you_mean(party, participants + organizations)
             yield (
                 ("commitments", index, "parties", party_index),
                 f"party {party!r} is neither {what} nor an ISO country code{hint}",
             )
-
-
-def _participant_ids(data: dict[str, Any]) -> list[str]:
-    return [item_id for path, item_id in _ids(data) if path[0] == "participants"]
 
 
 PORTION_ORDER = ("U", "SBU", "CUI")

@@ -656,8 +656,10 @@ class _BodyEnd(Flowable):  # type: ignore[misc]
         return 0.0, 0.0
 
     def drawOn(self, canvas: Any, _x: float, y: float, **_: Any) -> None:  # noqa: N802
-        """ReportLab's name: the frame hands over the height the body ended at."""
-        self._state.body_end = page_budget.Position(canvas.getPageNumber(), y)
+        """ReportLab's name: the frame hands over the height the body ended at (the first
+        notes section ends the body; a later one changes nothing)."""
+        if self._state.body_end is None:
+            self._state.body_end = page_budget.Position(canvas.getPageNumber(), y)
 
 
 def _notes_start(blocks: Sequence[Block], index: int) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from briefgen.compose import view
 from briefgen.models.brief import Source
-from briefgen.validation import load_brief_text
+from briefgen.validation import load_brief, load_brief_text
 
 
 def test_dates() -> None:
@@ -148,3 +148,32 @@ def test_select_drops_by_priority_then_from_the_end_and_keeps_priority_one() -> 
     assert [risk.id for risk in chosen.shown] == ["high", "kept"]
     assert [risk.id for risk in chosen.left_out] == ["low"]
     assert view.shorten("Set up a **joint** working group now.") == "Set up a joint\u2026"
+
+
+def test_items_a_recommendation_is_about_are_never_dropped() -> None:
+    from tests.conftest import FIXTURES
+
+    brief = load_brief(FIXTURES / "memos" / "quad-action-memo.yaml")
+    assert view.referred(brief) == []  # no recommendation repeats a commitment's words
+    text = (FIXTURES / "memos" / "quad-action-memo.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "text: Launch the MAITRI maritime training initiative in India.",
+        "text: Host the 2025 Quad Foreign Ministers' Meeting in Washington.",
+    )
+    brief = load_brief_text(text, "memo.yaml")
+    assert view.referred(brief) == ["maitri"]
+    assert [c.id for c in view.select(brief.commitments, 0, keep=["maitri"]).shown] == ["maitri"]
+
+
+def test_inline_quotes_name_their_speaker_and_are_unchanged_without_one() -> None:
+    from briefgen.models.brief import SourceRef
+    from tests.conftest import SAMPLE
+
+    brief = load_brief(SAMPLE)
+    refs = [SourceRef(id="a"), SourceRef(id="b", quote="Words.")]
+    assert view.cite_speakers(refs, brief) == view.cite(refs)
+    person = brief.participants[0]
+    said = [SourceRef(id="a"), SourceRef(id="b", quote="Words.", speaker=person.id)]
+    assert str(view.cite_speakers(said, brief)) == (
+        f'<cite ref="a"/> {person.name}: <i>\u201cWords.\u201d</i><cite ref="b"/>'
+    )
