@@ -72,6 +72,7 @@ from briefgen.document.model import (
     PageDecor,
     Paragraph,
     Table,
+    Text,
     follows_note_ref,
     plain_text,
 )
@@ -683,6 +684,8 @@ class _Story:
             prefix + self._markup.content(content, style, bold=bold), style
         )
         para.tag = tag
+        if tag is not None:
+            tag.lang = _language(content)
         return para
 
     def _heading(self, block: Heading, parent: Node) -> Any:
@@ -982,6 +985,20 @@ def _targets(blocks: Sequence[Block]) -> tuple[dict[str, str], frozenset[str]]:
                 targets[note.anchor] = f"Note {note.number}"
                 notes.add(note.anchor)
     return targets, frozenset(notes)
+
+
+def _language(content: Content) -> str:
+    """The language of ``content`` when every run with letters says the same one, else "".
+
+    A structure element can declare a language only for all of its text; a change of
+    language inside a paragraph would need marked content per run, which ReportLab's
+    paragraph drawing has no place for.
+    """
+    langs = {item.lang for item in content if isinstance(item, Text) and item.text.strip()}
+    if len(langs) == 1:
+        (lang,) = langs
+        return lang or ""
+    return ""
 
 
 def _heat_map_alt(block: HeatMap) -> str:

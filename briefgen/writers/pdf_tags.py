@@ -24,6 +24,7 @@ the file identifier from the content.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import re
@@ -68,7 +69,8 @@ class Node:
 
     ``alt`` is alternative text (figures), ``title`` a human-readable title (``/T``),
     ``scope`` a table header's scope, ``ident`` a note's unique ``/ID``, ``numbering`` a
-    list's ``ListNumbering``, ``bbox`` a figure's bounding box in page space.
+    list's ``ListNumbering``, ``bbox`` a figure's bounding box in page space, ``lang`` the
+    language of an element whose text is all in one language other than the document's.
     """
 
     role: str
@@ -79,6 +81,7 @@ class Node:
     ident: str = ""
     numbering: str = ""
     bbox: tuple[float, float, float, float] | None = None
+    lang: str = ""
 
     def add(self, role: str, **attributes: Any) -> Node:
         """Append and return a child element."""
@@ -210,6 +213,7 @@ def finish(data: bytes, root: Node, language: str) -> bytes:
         catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         catalog.Metadata = _xmp_stream(pdf, _metadata(pdf, language))
         catalog.OutputIntents = Array([_output_intent(pdf)])
+        _end_streams_clearly(pdf)
         out = io.BytesIO()
         pdf.save(
             out,
@@ -302,6 +306,8 @@ def _attributes(node: Node) -> dict[str, Any]:
         entries["/T"] = String(node.title)
     if node.ident:
         entries["/ID"] = String(node.ident.encode("utf-8"))
+    if node.lang:
+        entries["/Lang"] = String(node.lang)
     if node.scope:
         entries["/A"] = Dictionary(O=Name.Table, Scope=_name(node.scope))
     elif node.numbering:
@@ -309,6 +315,29 @@ def _attributes(node: Node) -> dict[str, Any]:
     elif node.bbox is not None:
         entries["/A"] = Dictionary(O=Name.Layout, BBox=Array([round(v, 2) for v in node.bbox]))
     return entries
+
+
+def _end_streams_clearly(pdf: pikepdf.Pdf) -> None:
+    """ASCII85-wrap the rare stream whose bytes end in a carriage return.
+
+    The writer puts a line feed before ``endstream``; after a final CR, validators read
+    CR LF as the end-of-line marker and find the data one byte shorter than ``/Length``
+    (PDF/A's stream-length rule).  Compressed data ends with a checksum of its content,
+    so about one stream in 256 (a font subset, an image) is affected, and wrapping only
+    those costs nothing elsewhere.  ASCII85 data always ends with ``~>``.
+    """
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.read_raw_bytes().endswith(b"\r"):
+            filters = obj.get("/Filter")
+            chain = [filters] if isinstance(filters, Name) else list(filters or [])
+            parms = obj.get("/DecodeParms")
+            parm_chain = [parms] if isinstance(parms, Dictionary) else list(parms or [])
+            encoded = base64.a85encode(obj.read_raw_bytes()) + b"~>"
+            obj.write(
+                encoded,
+                filter=Array([Name.ASCII85Decode, *chain]),
+                decode_parms=Array([None, *parm_chain]) if parm_chain else None,
+            )
 
 
 _BFCHAR = re.compile(rb"(\d+) beginbfchar\n(.*?)endbfchar\n?", re.DOTALL)

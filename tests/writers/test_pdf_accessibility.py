@@ -165,3 +165,15 @@ def test_any_year_gives_matching_info_and_xmp_dates(year: int) -> None:
     opened = pikepdf.open(io.BytesIO(pdf))
     assert str(opened.docinfo.CreationDate) == f"D:{year:04d}0203040506+00'00'"
     assert opened.open_metadata()["xmp:CreateDate"] == f"{year:04d}-02-03T04:05:06+00:00"
+
+
+def test_text_in_another_language_declares_it(sample_pdf: pikepdf.Pdf) -> None:
+    """The participants' native names (Korean, Japanese) are paragraphs of their own, tagged
+    with their language so a screen reader switches voice; English text declares nothing."""
+    langs = {
+        str(element.Lang): element
+        for element in _elements(sample_pdf.Root.StructTreeRoot.K)
+        if "/Lang" in element
+    }
+    assert set(langs) == {"ko", "ja"}
+    assert all(element.S == "/P" for element in langs.values())
