@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -146,6 +147,10 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
     """Lay the document out in one pass, then add its structure tree (see :mod:`.pdf_tags`)."""
     state = _Pass()
     buffer = io.BytesIO()
+    # ReportLab ASCII85-encodes page streams in pure Python (its C accelerator is a
+    # separate package); the bytes only grow by a quarter, and the finishing pass wraps
+    # the odd stream whose binary end would be ambiguous, so plain Flate it is.
+    rl_config.useA85 = 0
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     root = Node("Document")
     story = _Story(theme, fonts, state, doc.width)
