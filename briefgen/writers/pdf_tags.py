@@ -266,7 +266,7 @@ class _Tree:
             return Dictionary(Type=Name.MCR, Pg=page, MCID=kid.mcid)
         annotation = page.Annots[kid.index]
         annotation.F = 4
-        annotation.Contents = String(kid.contents)
+        annotation.Contents = String(clip(kid.contents))
         annotation.StructParent = self.next_key
         self._annotations.append((self.next_key, element))
         self.next_key += 1
@@ -301,9 +301,9 @@ def _attributes(node: Node) -> dict[str, Any]:
     """The optional entries and attribute objects a node carries."""
     entries: dict[str, Any] = {}
     if node.alt:
-        entries["/Alt"] = String(node.alt)
+        entries["/Alt"] = String(clip(node.alt))
     if node.title:
-        entries["/T"] = String(node.title)
+        entries["/T"] = String(clip(node.title))
     if node.ident:
         entries["/ID"] = String(node.ident.encode("utf-8"))
     if node.lang:
@@ -376,7 +376,46 @@ def _drop_null_entries(match: re.Match[bytes]) -> bytes:
     return b"%d beginbfchar\n%s\nendbfchar\n" % (len(lines), b"\n".join(lines))
 
 
+MAX_STRING = 32767
+"""PDF/A's limit on the bytes of one string."""
+
+
+def clip(text: str) -> str:
+    """``text`` cut to fit PDF/A's string limit, counted in UTF-16 (the widest encoding).
+
+    Only a brief with hundreds of items gets near it (the heat map's description, the
+    keywords listing every participant); the cut falls after the last whole sentence
+    that fits, and an ellipsis says that more followed.
+    """
+    if 2 + 4 * len(text) <= MAX_STRING or (
+        2 + 2 * len(text) <= MAX_STRING and not _has_astral(text)
+    ):
+        return text
+    cut = text[: (MAX_STRING - 2) // 2 - 1]
+    while 2 + len((cut + "\u2026").encode("utf-16-be")) > MAX_STRING:
+        cut = cut[: -max(1, len(cut) // 100)]
+    sentence = cut.rfind(". ")
+    if sentence > len(cut) // 2:
+        cut = cut[: sentence + 1]
+    return cut.rstrip() + "\u2026"
+
+
+def _has_astral(text: str) -> bool:
+    """Characters outside the Basic Multilingual Plane take four bytes in UTF-16."""
+    return any(ord(char) > 0xFFFF for char in text)
+
+
+def _clip_info(pdf: pikepdf.Pdf) -> None:
+    """Keep the Info dictionary's strings within the limit; the XMP then mirrors them."""
+    info = pdf.docinfo
+    for key in ("/Title", "/Author", "/Subject", "/Keywords"):
+        value = info.get(key)
+        if value is not None and clip(str(value)) != str(value):
+            info[key] = String(clip(str(value)))
+
+
 def _metadata(pdf: pikepdf.Pdf, language: str) -> Metadata:
+    _clip_info(pdf)
     info = pdf.docinfo
 
     def get(key: str) -> str:

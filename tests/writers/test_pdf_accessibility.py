@@ -9,6 +9,7 @@ what link annotations announce.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -177,3 +178,20 @@ def test_text_in_another_language_declares_it(sample_pdf: pikepdf.Pdf) -> None:
     }
     assert set(langs) == {"ko", "ja"}
     assert all(element.S == "/P" for element in langs.values())
+
+
+def test_a_heat_map_of_hundreds_of_risks_keeps_its_description_within_pdf_a_limits() -> None:
+    """PDF/A caps a string at 32767 bytes; a description of hundreds of risks is cut after
+    the last whole sentence that fits, and so are the keywords listing every participant."""
+    base = sample_document()
+    heat_map = next(block for block in base.blocks if isinstance(block, HeatMap))
+    alt = " ".join(f"R{n}, risk {n}: likelihood 3, impact 4, score 12." for n in range(1, 900))
+    blocks = tuple(
+        dataclasses.replace(block, alt=alt) if block is heat_map else block for block in base.blocks
+    )
+    info = dataclasses.replace(base.info, keywords=tuple(f"Participant {n}" for n in range(3000)))
+    pdf = write_pdf(dataclasses.replace(base, info=info, blocks=blocks), theme(None))
+    assert_conforms(pdf)
+    opened = pikepdf.open(io.BytesIO(pdf))
+    (figure,) = [e for e in _elements(opened.Root.StructTreeRoot.K) if e.S == "/Figure"]
+    assert str(figure.Alt).endswith("score 12.\u2026") and str(figure.Alt).startswith("R1, risk 1:")

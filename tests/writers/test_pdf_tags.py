@@ -11,11 +11,13 @@ import pikepdf
 import pytest
 
 from briefgen.writers.pdf_tags import (
+    MAX_STRING,
     Marker,
     Node,
     _end_streams_clearly,
     _fixed_cmap,
     _xmp_date,
+    clip,
 )
 
 CMAP = b"""/CIDInit /ProcSet findresource begin
@@ -154,3 +156,14 @@ def test_validators_are_strict_about_what_the_pass_repairs() -> None:
     report = page.validate_pdf_bytes(out.getvalue(), profile="ua1")
     rules = {failure.rule_id for failure in report.failures}
     assert "PDFUA1-STRUCT-TREE-ROOT-001" in rules and "PDFUA1-ID-PART-001" in rules
+
+
+def test_long_strings_are_cut_after_a_whole_sentence_to_fit_pdf_a() -> None:
+    sentence = "R12, a risk with a long name: likelihood 3, impact 4, score 12. "
+    text = sentence * 1000
+    clipped = clip(text)
+    assert 2 + len(clipped.encode("utf-16-be")) <= MAX_STRING
+    assert clipped.endswith("score 12.\u2026") and text.startswith(clipped[:-1])
+    assert clip(sentence) == sentence
+    astral = "\U0001f600" * 9000  # four bytes each in UTF-16
+    assert 2 + len(clip(astral).encode("utf-16-be")) <= MAX_STRING
