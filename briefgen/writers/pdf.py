@@ -652,6 +652,7 @@ class _Story:
         ``root`` in the same order (the structure tree follows the model, not the page)."""
         self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
         self.targets, self.notes = _targets(blocks)
+        self._heading_level = 0
         story: list[Any] = []
         for block in blocks:
             story.extend(self._block(block, root))
@@ -700,10 +701,24 @@ class _Story:
         prefix = (
             f'<a name={quoteattr(block.anchor)}/><onDraw name="{_OUTLINE_CB}" label="{index}"/>'
         )
-        tag = parent.add(f"H{min(max(block.level, 1), 3)}")
-        return self._para(block.content, self._styles.heading(block.level), tag, prefix=prefix)
+        return self._para(
+            block.content,
+            self._styles.heading(block.level),
+            self._heading_tag(block, parent),
+            prefix=prefix,
+        )
+
+    def _heading_tag(self, block: Heading, parent: Node) -> Node:
+        """H1-H3 for the heading, never more than one level below the previous heading (the
+        title counts as H1): PDF/UA readers navigate by levels, and a skipped one reads as a
+        missing section.  The outline clamps the same way."""
+        level = max(1, min(block.level, 3, self._heading_level + 1))
+        self._heading_level = level
+        return parent.add(f"H{level}")
 
     def _paragraph(self, block: Paragraph, parent: Node) -> Any:
+        if block.style == "title":
+            self._heading_level = 1  # role-mapped to H1
         tag = parent.add(_PARAGRAPH_ROLES[block.style])
         return self._para(block.content, self._styles[block.style], tag)
 

@@ -21,7 +21,7 @@ from PIL import Image
 
 from briefgen.build import render_format, theme
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import Document, DocumentInfo, HeatMap, Paragraph, Text
+from briefgen.document.model import Document, DocumentInfo, Heading, HeatMap, Paragraph, Text
 from briefgen.validation import load_brief
 from briefgen.writers.pdf import write_pdf
 from tests.conftest import FIXTURES, SAMPLE, theme_copy
@@ -195,3 +195,18 @@ def test_a_heat_map_of_hundreds_of_risks_keeps_its_description_within_pdf_a_limi
     opened = pikepdf.open(io.BytesIO(pdf))
     (figure,) = [e for e in _elements(opened.Root.StructTreeRoot.K) if e.S == "/Figure"]
     assert str(figure.Alt).endswith("score 12.\u2026") and str(figure.Alt).startswith("R1, risk 1:")
+
+
+def test_heading_levels_never_skip_in_the_structure() -> None:
+    """A template may jump from a section to a level-3 heading, or start at level 2 without a
+    title; the tags still step one level at a time, and the file stays PDF/UA-1."""
+
+    def heading(level: int, anchor: str) -> Heading:
+        return Heading(level=level, content=(Text(f"Level {level}"),), anchor=anchor)
+
+    blocks = (heading(2, "a"), heading(3, "b"), heading(1, "c"), heading(3, "d"))
+    pdf = write_pdf(Document(info=DocumentInfo(title="Levels"), blocks=blocks), theme(None))
+    assert_conforms(pdf)
+    opened = pikepdf.open(io.BytesIO(pdf))
+    kinds = [str(e.S) for e in _elements(opened.Root.StructTreeRoot.K)]
+    assert kinds == ["/H1", "/H2", "/H1", "/H2"]
