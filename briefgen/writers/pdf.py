@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -72,6 +73,7 @@ from briefgen.document.model import (
     PageDecor,
     Paragraph,
     Table,
+    Text,
     follows_note_ref,
     heat_map_description,
     plain_text,
@@ -159,6 +161,10 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
     """Lay the document out in one pass, then add its structure tree (see :mod:`.pdf_tags`)."""
     state = _Pass(line=theme.sizes.body * theme.sizes.leading)
     buffer = io.BytesIO()
+    # ReportLab ASCII85-encodes page streams in pure Python (its C accelerator is a
+    # separate package); the bytes only grow by a quarter, and the finishing pass wraps
+    # the odd stream whose binary end would be ambiguous, so plain Flate it is.
+    rl_config.useA85 = 0
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     root = Node("Document")
     story = _Story(theme, fonts, state, doc.width)
@@ -689,6 +695,7 @@ class _Story:
         with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
         self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
         self.targets, self.notes = _targets(blocks)
+        self._heading_level = 0
         story: list[Any] = []
         for index, block in enumerate(blocks):
             if mark_body_end and _notes_start(blocks, index):
@@ -728,6 +735,8 @@ class _Story:
             prefix + self._markup.content(content, style, bold=bold), style
         )
         para.tag = tag
+        if tag is not None:
+            tag.lang = _language(content)
         return para
 
     def _heading(self, block: Heading, parent: Node) -> Any:
@@ -737,10 +746,24 @@ class _Story:
         prefix = (
             f'<a name={quoteattr(block.anchor)}/><onDraw name="{_OUTLINE_CB}" label="{index}"/>'
         )
-        tag = parent.add(f"H{min(max(block.level, 1), 3)}")
-        return self._para(block.content, self._styles.heading(block.level), tag, prefix=prefix)
+        return self._para(
+            block.content,
+            self._styles.heading(block.level),
+            self._heading_tag(block, parent),
+            prefix=prefix,
+        )
+
+    def _heading_tag(self, block: Heading, parent: Node) -> Node:
+        """H1-H3 for the heading, never more than one level below the previous heading (the
+        title counts as H1): PDF/UA readers navigate by levels, and a skipped one reads as a
+        missing section.  The outline clamps the same way."""
+        level = max(1, min(block.level, 3, self._heading_level + 1))
+        self._heading_level = level
+        return parent.add(f"H{level}")
 
     def _paragraph(self, block: Paragraph, parent: Node) -> Any:
+        if block.style == "title":
+            self._heading_level = 1  # role-mapped to H1
         tag = parent.add(_PARAGRAPH_ROLES[block.style])
         return self._para(block.content, self._styles[block.style], tag)
 
@@ -1035,6 +1058,20 @@ def _targets(blocks: Sequence[Block]) -> tuple[dict[str, str], frozenset[str]]:
                 targets[note.anchor] = f"Note {note.number}"
                 notes.add(note.anchor)
     return targets, frozenset(notes)
+
+
+def _language(content: Content) -> str:
+    """The language of ``content`` when every run with letters says the same one, else "".
+
+    A structure element can declare a language only for all of its text; a change of
+    language inside a paragraph would need marked content per run, which ReportLab's
+    paragraph drawing has no place for.
+    """
+    langs = {item.lang for item in content if isinstance(item, Text) and item.text.strip()}
+    if len(langs) == 1:
+        (lang,) = langs
+        return lang or ""
+    return ""
 
 
 def _anchors(blocks: Sequence[Block]) -> frozenset[str]:

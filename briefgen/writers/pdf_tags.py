@@ -24,6 +24,7 @@ the file identifier from the content.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import re
@@ -68,7 +69,8 @@ class Node:
 
     ``alt`` is alternative text (figures), ``title`` a human-readable title (``/T``),
     ``scope`` a table header's scope, ``ident`` a note's unique ``/ID``, ``numbering`` a
-    list's ``ListNumbering``, ``bbox`` a figure's bounding box in page space.
+    list's ``ListNumbering``, ``bbox`` a figure's bounding box in page space, ``lang`` the
+    language of an element whose text is all in one language other than the document's.
     """
 
     role: str
@@ -79,6 +81,7 @@ class Node:
     ident: str = ""
     numbering: str = ""
     bbox: tuple[float, float, float, float] | None = None
+    lang: str = ""
 
     def add(self, role: str, **attributes: Any) -> Node:
         """Append and return a child element."""
@@ -210,6 +213,7 @@ def finish(data: bytes, root: Node, language: str) -> bytes:
         catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         catalog.Metadata = _xmp_stream(pdf, _metadata(pdf, language))
         catalog.OutputIntents = Array([_output_intent(pdf)])
+        _end_streams_clearly(pdf)
         out = io.BytesIO()
         pdf.save(
             out,
@@ -262,7 +266,7 @@ class _Tree:
             return Dictionary(Type=Name.MCR, Pg=page, MCID=kid.mcid)
         annotation = page.Annots[kid.index]
         annotation.F = 4
-        annotation.Contents = String(kid.contents)
+        annotation.Contents = String(clip(kid.contents))
         annotation.StructParent = self.next_key
         self._annotations.append((self.next_key, element))
         self.next_key += 1
@@ -297,11 +301,13 @@ def _attributes(node: Node) -> dict[str, Any]:
     """The optional entries and attribute objects a node carries."""
     entries: dict[str, Any] = {}
     if node.alt:
-        entries["/Alt"] = String(node.alt)
+        entries["/Alt"] = String(clip(node.alt))
     if node.title:
-        entries["/T"] = String(node.title)
+        entries["/T"] = String(clip(node.title))
     if node.ident:
         entries["/ID"] = String(node.ident.encode("utf-8"))
+    if node.lang:
+        entries["/Lang"] = String(node.lang)
     if node.scope:
         entries["/A"] = Dictionary(O=Name.Table, Scope=_name(node.scope))
     elif node.numbering:
@@ -309,6 +315,29 @@ def _attributes(node: Node) -> dict[str, Any]:
     elif node.bbox is not None:
         entries["/A"] = Dictionary(O=Name.Layout, BBox=Array([round(v, 2) for v in node.bbox]))
     return entries
+
+
+def _end_streams_clearly(pdf: pikepdf.Pdf) -> None:
+    """ASCII85-wrap the rare stream whose bytes end in a carriage return.
+
+    The writer puts a line feed before ``endstream``; after a final CR, validators read
+    CR LF as the end-of-line marker and find the data one byte shorter than ``/Length``
+    (PDF/A's stream-length rule).  Compressed data ends with a checksum of its content,
+    so about one stream in 256 (a font subset, an image) is affected, and wrapping only
+    those costs nothing elsewhere.  ASCII85 data always ends with ``~>``.
+    """
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.read_raw_bytes().endswith(b"\r"):
+            filters = obj.get("/Filter")
+            chain = [filters] if isinstance(filters, Name) else list(filters or [])
+            parms = obj.get("/DecodeParms")
+            parm_chain = [parms] if isinstance(parms, Dictionary) else list(parms or [])
+            encoded = base64.a85encode(obj.read_raw_bytes()) + b"~>"
+            obj.write(
+                encoded,
+                filter=Array([Name.ASCII85Decode, *chain]),
+                decode_parms=Array([None, *parm_chain]) if parm_chain else None,
+            )
 
 
 _BFCHAR = re.compile(rb"(\d+) beginbfchar\n(.*?)endbfchar\n?", re.DOTALL)
@@ -347,7 +376,46 @@ def _drop_null_entries(match: re.Match[bytes]) -> bytes:
     return b"%d beginbfchar\n%s\nendbfchar\n" % (len(lines), b"\n".join(lines))
 
 
+MAX_STRING = 32767
+"""PDF/A's limit on the bytes of one string."""
+
+
+def clip(text: str) -> str:
+    """``text`` cut to fit PDF/A's string limit, counted in UTF-16 (the widest encoding).
+
+    Only a brief with hundreds of items gets near it (the heat map's description, the
+    keywords listing every participant); the cut falls after the last whole sentence
+    that fits, and an ellipsis says that more followed.
+    """
+    if 2 + 4 * len(text) <= MAX_STRING or (
+        2 + 2 * len(text) <= MAX_STRING and not _has_astral(text)
+    ):
+        return text
+    cut = text[: (MAX_STRING - 2) // 2 - 1]
+    while 2 + len((cut + "\u2026").encode("utf-16-be")) > MAX_STRING:
+        cut = cut[: -max(1, len(cut) // 100)]
+    sentence = cut.rfind(". ")
+    if sentence > len(cut) // 2:
+        cut = cut[: sentence + 1]
+    return cut.rstrip() + "\u2026"
+
+
+def _has_astral(text: str) -> bool:
+    """Characters outside the Basic Multilingual Plane take four bytes in UTF-16."""
+    return any(ord(char) > 0xFFFF for char in text)
+
+
+def _clip_info(pdf: pikepdf.Pdf) -> None:
+    """Keep the Info dictionary's strings within the limit; the XMP then mirrors them."""
+    info = pdf.docinfo
+    for key in ("/Title", "/Author", "/Subject", "/Keywords"):
+        value = info.get(key)
+        if value is not None and clip(str(value)) != str(value):
+            info[key] = String(clip(str(value)))
+
+
 def _metadata(pdf: pikepdf.Pdf, language: str) -> Metadata:
+    _clip_info(pdf)
     info = pdf.docinfo
 
     def get(key: str) -> str:

@@ -9,6 +9,7 @@ what link annotations announce.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -20,7 +21,7 @@ from PIL import Image
 
 from briefgen.build import render_format, theme
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import Document, DocumentInfo, HeatMap, Paragraph, Text
+from briefgen.document.model import Document, DocumentInfo, Heading, HeatMap, Paragraph, Text
 from briefgen.validation import load_brief
 from briefgen.writers.pdf import write_pdf
 from tests.conftest import FIXTURES, SAMPLE, theme_copy
@@ -165,3 +166,47 @@ def test_any_year_gives_matching_info_and_xmp_dates(year: int) -> None:
     opened = pikepdf.open(io.BytesIO(pdf))
     assert str(opened.docinfo.CreationDate) == f"D:{year:04d}0203040506+00'00'"
     assert opened.open_metadata()["xmp:CreateDate"] == f"{year:04d}-02-03T04:05:06+00:00"
+
+
+def test_text_in_another_language_declares_it(sample_pdf: pikepdf.Pdf) -> None:
+    """The participants' native names (Korean, Japanese) are paragraphs of their own, tagged
+    with their language so a screen reader switches voice; English text declares nothing."""
+    langs = {
+        str(element.Lang): element
+        for element in _elements(sample_pdf.Root.StructTreeRoot.K)
+        if "/Lang" in element
+    }
+    assert set(langs) == {"ko", "ja"}
+    assert all(element.S == "/P" for element in langs.values())
+
+
+def test_a_heat_map_of_hundreds_of_risks_keeps_its_description_within_pdf_a_limits() -> None:
+    """PDF/A caps a string at 32767 bytes; a description of hundreds of risks is cut after
+    the last whole sentence that fits, and so are the keywords listing every participant."""
+    base = sample_document()
+    heat_map = next(block for block in base.blocks if isinstance(block, HeatMap))
+    alt = " ".join(f"R{n}, risk {n}: likelihood 3, impact 4, score 12." for n in range(1, 900))
+    blocks = tuple(
+        dataclasses.replace(block, alt=alt) if block is heat_map else block for block in base.blocks
+    )
+    info = dataclasses.replace(base.info, keywords=tuple(f"Participant {n}" for n in range(3000)))
+    pdf = write_pdf(dataclasses.replace(base, info=info, blocks=blocks), theme(None))
+    assert_conforms(pdf)
+    opened = pikepdf.open(io.BytesIO(pdf))
+    (figure,) = [e for e in _elements(opened.Root.StructTreeRoot.K) if e.S == "/Figure"]
+    assert str(figure.Alt).endswith("score 12.\u2026") and str(figure.Alt).startswith("R1, risk 1:")
+
+
+def test_heading_levels_never_skip_in_the_structure() -> None:
+    """A template may jump from a section to a level-3 heading, or start at level 2 without a
+    title; the tags still step one level at a time, and the file stays PDF/UA-1."""
+
+    def heading(level: int, anchor: str) -> Heading:
+        return Heading(level=level, content=(Text(f"Level {level}"),), anchor=anchor)
+
+    blocks = (heading(2, "a"), heading(3, "b"), heading(1, "c"), heading(3, "d"))
+    pdf = write_pdf(Document(info=DocumentInfo(title="Levels"), blocks=blocks), theme(None))
+    assert_conforms(pdf)
+    opened = pikepdf.open(io.BytesIO(pdf))
+    kinds = [str(e.S) for e in _elements(opened.Root.StructTreeRoot.K)]
+    assert kinds == ["/H1", "/H2", "/H1", "/H2"]
