@@ -89,6 +89,15 @@ class Node:
         self.kids.append(child)
         return child
 
+    def __copy__(self) -> Node:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Node:
+        """An element is a place in one tree, never a value: ReportLab deep-copies a list's
+        items when a table cell holding the list splits across pages, and the copy's text
+        must still land in this element, not in a detached twin."""
+        return self
+
 
 class Marker:
     """Writes marked-content operators into a ReportLab canvas and records each MCID's node.

@@ -210,3 +210,26 @@ def test_heading_levels_never_skip_in_the_structure() -> None:
     opened = pikepdf.open(io.BytesIO(pdf))
     kinds = [str(e.S) for e in _elements(opened.Root.StructTreeRoot.K)]
     assert kinds == ["/H1", "/H2", "/H1", "/H2"]
+
+
+def test_a_list_in_a_callout_split_across_pages_keeps_its_text_and_links() -> None:
+    """ReportLab deep-copies a list's items when the table cell holding it splits across
+    pages; the copies must still draw into the items' own elements (found by the property
+    tests: the item's text and its link's annotation had gone missing from the tree)."""
+    from briefgen.document.model import BulletList, Callout
+
+    long = " ".join(f"word{index}" for index in range(900))
+    linked = (Text(long), Text(" see "), Text("the readout", href="https://example.org/r"))
+    document = Document(
+        info=DocumentInfo(title="Split callout", language="en-US"),
+        blocks=(
+            Paragraph((Text("filler " * 300),)),
+            Callout(
+                title="Talking points",
+                body=(BulletList(items=((Text("first"),), linked, (Text("third"),))),),
+            ),
+        ),
+    )
+    pdf = write_pdf(document, theme())
+    assert_conforms(pdf)
+    assert reads_as(structure_text(pdf), model_text(document))
