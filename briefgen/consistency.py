@@ -166,7 +166,7 @@ def _speakers(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
 
     ids = [person.id for person in brief.participants]
     for section_path in CITING_SECTIONS:
-        for index, item in enumerate(_section(brief, section_path)):
+        for index, item in enumerate(section_items(brief, section_path)):
             for ref_index, ref in enumerate(item.sources):
                 speaker = ref.speaker
                 if speaker and re.fullmatch(SLUG_PATTERN, speaker) and speaker not in ids:
@@ -178,7 +178,8 @@ def _speakers(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
                     )
 
 
-def _section(brief: Brief, section_path: tuple[str, ...]) -> list[Any]:
+def section_items(brief: Brief, section_path: tuple[str, ...]) -> list[Any]:
+    """The list at ``section_path`` (``("decision", "recommendations")``), empty if absent."""
     node: Any = brief
     for name in section_path:
         node = getattr(node, name, None)

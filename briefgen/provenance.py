@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from briefgen.consistency import check_consistency
+from briefgen.consistency import check_consistency, section_items
 from briefgen.errors import Problem, Severity
 from briefgen.loading.positions import DataPath, format_path
 from briefgen.loading.yaml_source import LoadedYaml
@@ -158,7 +157,7 @@ def _reason(error: Exception) -> str:
 def _refs(brief: Brief) -> Iterator[tuple[DataPath, SourceRef]]:
     """Every ref in the brief with the data path it is written at."""
     for section_path in CITING_SECTIONS:
-        for index, item in enumerate(_section(brief, section_path)):
+        for index, item in enumerate(section_items(brief, section_path)):
             for ref_index, ref in enumerate(item.sources):
                 yield (*section_path, index, "sources", ref_index), ref
 
@@ -236,23 +235,13 @@ def nearest_passage(quote: str, text: str, *, ignore_case: bool = False) -> str:
 def _uncited_claims(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:
     """Claims need a source unless the analyst marks them as their own judgement."""
     for section_path, noun in _MUST_CITE.items():
-        for index, item in enumerate(_section(brief, section_path)):
+        for index, item in enumerate(section_items(brief, section_path)):
             if not item.sources and not item.assessment:
                 message = (
                     f"this {noun} cites no source; add `sources: [id]`, or `assessment: true` "
                     "when it is your own judgement"
                 )
                 yield _problem(loaded, (*section_path, index), message)
-
-
-def _section(brief: Brief, section_path: tuple[str, ...]) -> list[Any]:
-    """The list at ``section_path`` (``("decision", "recommendations")``), empty if absent."""
-    node: Any = brief
-    for name in section_path:
-        node = getattr(node, name, None)
-        if node is None:
-            return []
-    return list(node)
 
 
 def _unused_sources(brief: Brief, loaded: LoadedYaml) -> Iterator[Problem]:

@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import shutil
+import socket
 import subprocess
 import zipfile
 from collections import Counter
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+from aiosmtpd.smtp import Session
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -225,3 +229,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped and exitstatus == pytest.ExitCode.OK:
         reporter.write_line(f"error: {len(skipped)} test(s) skipped; every test must run")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- a loopback SMTP server (aiosmtpd) ------------------------------------------------------
+
+
+class SmtpInbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(  # noqa: N802 (the name aiosmtpd calls)
+        self, _server: Any, _session: Session, envelope: SmtpEnvelope
+    ) -> str:
+        content = envelope.original_content or b""
+        self.received.append((list(envelope.rcpt_tos), content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[SmtpInbox, int]]:
+    handler = SmtpInbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -12,44 +10,13 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefgen.build import BuildRequest, render_brief
 from briefgen.cli import main
 from briefgen.mailer import attachment_name, parse_addresses, parse_server, subject
 from briefgen.validation import load_brief
-from tests.conftest import FIXTURES, SAMPLE
-
-
-class _Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(  # noqa: N802 (the name aiosmtpd calls)
-        self, _server: Any, _session: Session, envelope: Envelope
-    ) -> str:
-        content = envelope.original_content or b""
-        self.received.append((list(envelope.rcpt_tos), content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[_Inbox, int]]:
-    handler = _Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
+from tests.conftest import FIXTURES, SAMPLE, SmtpInbox, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +40,7 @@ def _sending(tmp_path: Path, port: int, *extra: str) -> list[str]:
 
 
 def test_a_sent_message_carries_the_built_pdf_and_encodes_names(
-    tmp_path: Path, inbox: tuple[_Inbox, int]
+    tmp_path: Path, inbox: tuple[SmtpInbox, int]
 ) -> None:
     handler, port = inbox
     command = _command(
@@ -148,7 +115,7 @@ def test_a_refused_login_is_a_clear_error_and_the_eml_is_kept(
         return AuthResult(success=False, handled=False)
 
     controller = Controller(
-        _Inbox(), hostname="127.0.0.1", port=_free_port(),
+        SmtpInbox(), hostname="127.0.0.1", port=free_port(),
         authenticator=refuse, auth_require_tls=False,
     )  # fmt: skip
     controller.start()
@@ -166,7 +133,7 @@ def test_a_refused_login_is_a_clear_error_and_the_eml_is_kept(
 def test_an_unreachable_server_is_a_clear_error_and_the_eml_is_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     assert main(_sending(tmp_path, port)) == 1
     error = capsys.readouterr().err
     assert f"cannot send through 127.0.0.1:{port}: Connection refused" in error
@@ -174,7 +141,7 @@ def test_an_unreachable_server_is_a_clear_error_and_the_eml_is_kept(
 
 
 def test_starttls_against_a_server_without_it_is_a_clear_error(
-    tmp_path: Path, inbox: tuple[_Inbox, int], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, inbox: tuple[SmtpInbox, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, port = inbox
     assert main(_sending(tmp_path, port, "--starttls")) == 1
@@ -277,9 +244,9 @@ def test_a_successful_login_sends_with_the_password_from_the_environment(
         seen.append((data.login.decode(), data.password.decode()))
         return AuthResult(success=True)
 
-    handler = _Inbox()
+    handler = SmtpInbox()
     controller = Controller(
-        handler, hostname="127.0.0.1", port=_free_port(),
+        handler, hostname="127.0.0.1", port=free_port(),
         authenticator=accept, auth_require_tls=False,
     )  # fmt: skip
     controller.start()

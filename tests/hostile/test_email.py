@@ -19,12 +19,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope as SmtpEnvelope
-from aiosmtpd.smtp import Session
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +30,7 @@ from briefgen.cli import main
 from briefgen.mailer import Envelope, MailError, build_message, header_text, parse_addresses
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, SmtpInbox
 
 _INTENDED = ["Content-Type", "Date", "From", "MIME-Version", "Message-ID", "Subject", "To"]
 _BREAKS = ["\r", "\n", "\r\n", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1e"]
@@ -161,36 +157,8 @@ def test_any_title_and_display_name_give_exactly_the_intended_headers(
     assert [a.addr_spec for a in parsed["To"].addresses] == ["desk@example.org"]
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(  # noqa: N802 (the name aiosmtpd calls)
-        self, _server: Any, _session: Session, envelope: SmtpEnvelope
-    ) -> str:
-        self.received.append((list(envelope.rcpt_tos), envelope.original_content or b""))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[_Inbox, int]]:
-    handler = _Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
-
-
 def test_a_hostile_brief_sent_to_a_real_server_arrives_with_the_intended_headers(
-    tmp_path: Path, inbox: tuple[_Inbox, int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, inbox: tuple[SmtpInbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handler, port = inbox
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1729123200")
