@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -332,6 +333,9 @@ def _subsetter(chars: frozenset[str]) -> Any:
     features Word and LibreOffice use; deterministic (no new timestamps)."""
     from fontTools import subset
 
+    # Tables fontTools cannot subset are dropped, which it reports as a warning; with no
+    # logging set up, that would print on the user's terminal for every odd theme font.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     options = subset.Options()
     options.recalc_timestamp = False
     options.name_IDs = ["*"]
@@ -342,11 +346,12 @@ def _subsetter(chars: frozenset[str]) -> Any:
     return subsetter
 
 
-_DROPPED_TABLES = ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "GSUB", "GPOS", "GDEF", "kern"]
-"""Visual TrueType's hinting sources (in IPAGothic), which nothing reads and fontTools
-cannot subset; and the kerning and ligature tables: the PDF writer (ReportLab) applies
-neither, so without them Word and LibreOffice set each line as the PDF does, and the
-subset is made in a tenth of the time (parsing Noto's GPOS took most of a second)."""
+_DROPPED_TABLES = ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "FFTM", "GSUB", "GPOS", "GDEF", "kern"]
+"""Visual TrueType's hinting sources (in IPAGothic) and FontForge's timestamps, which
+nothing reads and fontTools cannot subset; and the kerning and ligature tables: the PDF
+writer (ReportLab) applies neither, so without them Word and LibreOffice set each line as
+the PDF does, and the subset is made in a tenth of the time (parsing Noto's GPOS took most
+of a second)."""
 
 
 def _open_font(path: Path) -> Any:
