@@ -82,9 +82,7 @@ def test_outputs_replace_old_files_whole(tmp_path: Path) -> None:
 def test_an_output_that_is_the_input_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    brief = tmp_path / "brief.yaml"
-    brief.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "sources").symlink_to(SAMPLE.parent / "sources")
+    brief = _sample_copy(tmp_path / "brief.yaml")
     out = tmp_path / "out"
     out.mkdir()
     (out / "brief.pdf").symlink_to(brief)  # writing the PDF would overwrite the brief
@@ -244,9 +242,7 @@ def test_an_output_that_links_elsewhere_is_replaced_not_written_through(
 def test_an_output_hard_linked_to_the_input_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    brief = tmp_path / "brief.yaml"
-    brief.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "sources").symlink_to(SAMPLE.parent / "sources")
+    brief = _sample_copy(tmp_path / "brief.yaml")
     out = tmp_path / "out"
     out.mkdir()
     os.link(brief, out / "brief.docx")
@@ -260,9 +256,14 @@ def test_an_input_named_like_its_output_is_never_overwritten(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``briefgen build brief.pdf -f pdf -o .`` would write the PDF over the brief."""
-    brief = tmp_path / "brief.pdf"
-    brief.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "sources").symlink_to(SAMPLE.parent / "sources")
+    brief = _sample_copy(tmp_path / "brief.pdf")
     assert main(["build", str(brief), "-o", str(tmp_path), "-f", "pdf"]) == 1
     assert f"refusing to overwrite the input file {brief}" in capsys.readouterr().err
     assert brief.read_text(encoding="utf-8") == SAMPLE.read_text(encoding="utf-8")
+
+
+def _sample_copy(brief: Path) -> Path:
+    """The sample brief copied to ``brief``, with its sources beside it."""
+    brief.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (brief.parent / "sources").symlink_to(SAMPLE.parent / "sources")
+    return brief

@@ -49,7 +49,9 @@ CASES: dict[str, tuple[Callable[[], bytes], str]] = {
 }
 
 
-def _load(path: Path) -> tuple[Problem, float, float]:
+def load_refused(path: Path) -> tuple[Problem, float, float]:
+    """Load ``path``, which must be refused: its first problem, the seconds it took and
+    the peak traced memory in MB."""
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -69,7 +71,7 @@ def test_hostile_yaml_is_refused_clearly_quickly_and_in_bounded_memory(
     content, message = CASES[case]
     path = tmp_path / "hostile.yaml"
     path.write_bytes(content())
-    problem, seconds, peak = _load(path)
+    problem, seconds, peak = load_refused(path)
     assert message in problem.message, problem.format()
     assert problem.file == str(path)
     assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
@@ -82,7 +84,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
         for _ in range(50):
             stream.write(block)
     assert path.stat().st_size >= 50 * 1024 * 1024 > MAX_FILE_BYTES
-    problem, _, peak = _load(path)
+    problem, _, peak = load_refused(path)
     assert "briefs are limited to 1 MiB" in problem.message
     assert peak < 1  # MB: the file is never read into memory
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,8 @@ import pytest
 
 from briefgen.cli import main
 from briefgen.errors import InvalidInputError, Problem
-from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_file, load_yaml_text
+from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_text
+from tests.loading.test_hostile_input import load_refused
 
 SECONDS = 5.0
 """Generous: a hang detector, not a benchmark (CI machines are shared)."""
@@ -29,19 +29,10 @@ MEGABYTES = 100
 
 
 def _refused(path: Path) -> Problem:
-    """Load ``path`` and return its one problem, checking time and peak memory."""
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        with pytest.raises(InvalidInputError) as caught:
-            load_yaml_file(path)
-        seconds = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
+    """Load ``path`` and return its problem, checking time and peak memory."""
+    problem, seconds, peak = load_refused(path)
     assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
-    assert len(caught.value.problems) == 1
-    return caught.value.problems[0]
+    return problem
 
 
 def test_an_endless_device_is_refused_without_being_read() -> None:
