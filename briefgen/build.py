@@ -25,6 +25,7 @@ from briefgen.output import check_not_input, write_all_atomically
 from briefgen.reading import read_regular_file
 from briefgen.theme import Theme, default_theme, load_theme
 from briefgen.validation import load_brief
+from briefgen.writers.page_budget import PageLimitError
 
 if TYPE_CHECKING:
     from briefgen.changes import BriefDiff
@@ -93,6 +94,9 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error, request.theme)]) from None
+    except PageLimitError as error:
+        advice = "Shorten those sections, or choose a longer layout with --template"
+        raise BriefgenError(error.describe("the brief", advice)) from None
     return [
         RenderedFile(fmt, output_path(request, fmt), data, seconds)
         for fmt, data, seconds in rendered

@@ -17,7 +17,21 @@ from briefgen.errors import BriefgenError
 
 
 class PageLimitError(BriefgenError):
-    """The document needs more pages than its layout allows (the one-page read-ahead)."""
+    """The document needs more pages than its layout allows (the one-page read-ahead).
+
+    The writer knows pages and sections, not briefs or command-line options: the
+    build says which input and which option, through :meth:`describe`.
+    """
+
+    def __init__(self, limit: int, needed: int, detail: str) -> None:
+        self.limit, self.needed, self.detail = limit, needed, detail
+        super().__init__(self.describe("the document", "Shorten those sections"))
+
+    def describe(self, whole: str, advice: str) -> str:
+        """The message with ``whole`` naming what needs the pages and ``advice`` last."""
+        pages = f"{self.limit} page{'s' if self.limit > 1 else ''}"
+        needs = f"{whole} needs {self.needed}: {self.detail}"
+        return f"this layout must fit on {pages} but {needs}. {advice}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +80,14 @@ def check_page_limit(
         return
     sections = [section for section in sections if _before(section.start, body_end)]
     over = frame.lines(frame.between(Position(limit, frame.bottom), body_end))
-    pages = f"{limit} page{'s' if limit > 1 else ''}"
-    parts = [
-        f"this layout must fit on {pages} but the brief needs {body_end.page}: "
-        f"{over} line{'s' if over != 1 else ''} too many"
-    ]
+    parts = [f"{over} line{'s' if over != 1 else ''} too many"]
     past = _past_the_limit(limit, sections, body_end, frame)
     if past:
         parts.append(f"; past page {limit}: " + ", ".join(past))
     lengths = _lengths(sections, body_end, frame)
     if lengths:
         parts.append(" (sections: " + ", ".join(lengths) + ")")
-    parts.append(". Shorten those sections, or choose a longer layout with --template")
-    raise PageLimitError("".join(parts))
+    raise PageLimitError(limit, body_end.page, "".join(parts))
 
 
 def _before(position: Position, end: Position) -> bool:

@@ -29,7 +29,15 @@ def test_the_sections_past_the_limit_are_named_with_their_lines() -> None:
     ]
     with pytest.raises(PageLimitError) as caught:
         check_page_limit(1, sections, Position(2, 520), FRAME)
+    detail = (
+        "20 lines too many; past page 1: Participants (14 lines of 36), Top risks (6 lines) "
+        "(sections: Key points 28, Participants 36, Top risks 6)"
+    )
     assert str(caught.value) == (
+        f"this layout must fit on 1 page but the document needs 2: {detail}. Shorten those sections"
+    )
+    advice = "Shorten those sections, or choose a longer layout with --template"
+    assert caught.value.describe("the brief", advice) == (
         "this layout must fit on 1 page but the brief needs 2: 20 lines too many; "
         "past page 1: Participants (14 lines of 36), Top risks (6 lines) "
         "(sections: Key points 28, Participants 36, Top risks 6). "
