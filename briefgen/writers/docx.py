@@ -185,12 +185,14 @@ class _Look:
     indent_mm: float | None = None
     hanging_mm: float | None = None
     keep_next: bool | None = None
+    hyphenate: bool | None = None
+    """False keeps Word's automatic hyphenation off (headings, as in the PDF)."""
 
 
 def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
     """Map every paragraph style we use to its look, all values from the theme."""
     fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
-    heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15)
+    heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15, hyphenate=False)
     return {
         "Normal": _Look(family=fonts.body, size=sizes.body, after=6, line=sizes.leading),
         "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
@@ -201,6 +203,7 @@ def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
             colour=colours.muted,
             after=12,
             line=1.2,
+            hyphenate=False,
         ),
         "Heading 1": replace(heading, size=sizes.h1, colour=colours.accent, before=14, after=4),
         "Heading 2": replace(heading, size=sizes.h2, colour=colours.accent, before=10, after=3),
@@ -221,7 +224,9 @@ def _furniture_looks(theme: Theme) -> dict[str, _Look]:
     return {
         TABLE_TEXT: _Look(family=fonts.table, size=sizes.table, after=0, line=1.15),
         DEFINITION: _Look(after=2),
-        CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
+        CALLOUT_TITLE: _Look(
+            family=fonts.heading, bold=True, colour=colours.accent, after=3, hyphenate=False
+        ),
         NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7, line=sizes.leading),
         HEAT_AXIS: _Look(bold=True, colour=colours.muted, before=3, after=3),
         SPACER: _Look(size=4, after=0, line=1.0),
@@ -303,6 +308,8 @@ def _apply_look(style: Any, look: _Look) -> None:
         font.italic = look.italic
     if look.colour is not None:
         font.color.rgb = _rgb(look.colour)
+    if look.hyphenate is False:
+        ox.suppress_hyphenation(style.element.get_or_add_pPr())
     _apply_spacing(para, look)
 
 
@@ -426,6 +433,7 @@ class _Writer:
         ox.drop_custom_xml(part)
         ox.drop_preview_setting(settings)
         ox.set_compatibility_mode(settings, _WORD_2013)
+        ox.set_auto_hyphenation(settings)
         ox.drop_revision_ids(settings, self.word.element, self.word.styles.element)
         ox.plain_bullets(
             part.numbering_part.element, self.theme.fonts.body, _hex(self.theme.colors.accent)

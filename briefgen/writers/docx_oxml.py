@@ -552,6 +552,35 @@ def set_compatibility_mode(settings: Element, mode: int) -> None:
             setting.set(qn("w:val"), str(mode))
 
 
+HYPHEN_RUN_LIMIT = 2
+"""Lines in a row that may end in a hyphen (Chicago: no more than two or three)."""
+HYPHENATION_ZONE = 360
+"""Word hyphenates a word only when carrying it over would leave a gap wider than this
+(twips: Word's default 0.25 in), so hyphens stay rare in prose, as in the PDF."""
+
+
+def set_auto_hyphenation(settings: Element) -> None:
+    """Turn on Word's automatic hyphenation (File > Options > Hyphenation), so a long word
+    in a narrow column breaks at a syllable with a hyphen, as in the PDF, rather than at
+    the cell edge; each paragraph is hyphenated by its ``w:lang`` dictionary."""
+    for name in ("w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone"):
+        remove_children(settings, name)
+    anchor = settings.find(qn("w:defaultTabStop"))
+    position = list(settings).index(anchor) + 1 if anchor is not None else 0
+    added = [
+        make("w:autoHyphenation"),
+        make("w:consecutiveHyphenLimit", {"w:val": str(HYPHEN_RUN_LIMIT)}),
+        make("w:hyphenationZone", {"w:val": str(HYPHENATION_ZONE)}),
+    ]
+    for offset, element in enumerate(added):
+        settings.insert(position + offset, element)
+
+
+def suppress_hyphenation(paragraph_properties: Element) -> None:
+    """``w:suppressAutoHyphens``: keep a paragraph (a heading) unhyphenated."""
+    _get_or_put(paragraph_properties, "w:suppressAutoHyphens", _PPR_ORDER)
+
+
 def drop_revision_ids(*roots: Element) -> None:
     """Remove the template's editing-session ids (``w:rsids``, ``w:rsid*`` attributes).
 

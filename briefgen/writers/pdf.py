@@ -88,6 +88,7 @@ from briefgen.writers.fonts import (
     Segment,
     font_book,
 )
+from briefgen.writers.hyphenation import CELL_MIN, PROSE_MIN, soft_hyphens
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_tags import Marker, Node, finish
 
@@ -167,7 +168,7 @@ def _build(document: Document, theme: Theme, fonts: FontBook, decor: _Decor) -> 
     rl_config.useA85 = 0
     doc = _doc_template(buffer, document.info, theme, fonts, _on_page(state, decor))
     root = Node("Document")
-    story = _Story(theme, fonts, state, doc.width)
+    story = _Story(theme, fonts, state, doc.width, document.info.language)
     flowables = story.flowables(document.blocks, root, mark_body_end=document.max_pages is not None)
     marker = Marker(root, story.targets, story.notes)
     try:
@@ -435,6 +436,8 @@ _SPECS: dict[str, _Spec] = {
     "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
 }
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+URI_WASTE = 0.3
+"""Break a URL (at a slash or dot) rather than leave this share of a line empty before it."""
 
 
 _ParsedParagraph = tuple[Any, list[Any], Any]
@@ -509,6 +512,10 @@ class _Styles:
             keepWithNext=int(spec.keep),
             allowWidows=0,
             allowOrphans=0,
+            # A long word breaks at its soft hyphens (see _Markup), at a hyphen it has,
+            # or (a URL) at a slash; cutting it at any letter is the last resort.
+            embeddedHyphenation=1,
+            uriWasteReduce=URI_WASTE,
             splitLongWords=1,
         )
         return _Style(para, spec.role, spec.bold, spec.italic)
@@ -587,10 +594,13 @@ def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
 class _Markup:
     """Turns inline content into ReportLab paragraph markup, escaping every piece of text."""
 
-    def __init__(self, theme: Theme, fonts: FontBook, anchors: frozenset[str]) -> None:
+    def __init__(
+        self, theme: Theme, fonts: FontBook, anchors: frozenset[str], language: str = "en"
+    ) -> None:
         self._fonts = fonts
         self._link_colour = theme.colors.accent
         self._anchors = anchors
+        self._language = language
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
@@ -608,7 +618,7 @@ class _Markup:
         if isinstance(item, NoteRef):
             return self._note_ref(item.number, item.target, style)
         segments = self._fonts.segments(
-            item.text,
+            self._hyphenate(item, style),
             style.role,
             bold=style.bold or bold or item.bold,
             italic=style.italic or item.italic,
@@ -618,6 +628,14 @@ class _Markup:
         if item.href and item.href.lower().startswith(_LINK_SCHEMES):
             return self._link(item.href, f"<u>{runs}</u>")
         return runs
+
+    def _hyphenate(self, item: Text, style: _Style) -> str:
+        """Mark where the words of a run may break (see :mod:`.hyphenation`); headings and
+        link text (often a URL) are left whole."""
+        if style.role == "heading" or item.href:
+            return item.text
+        shortest = CELL_MIN if style.role == "table" else PROSE_MIN
+        return soft_hyphens(item.text, item.lang or self._language, shortest)
 
     def _note_separator(self, style: _Style) -> str:
         """The superscript comma between adjacent citation markers, in a theme font."""
@@ -680,12 +698,15 @@ def _notes_start(blocks: Sequence[Block], index: int) -> bool:
 class _Story:
     """Maps document blocks to platypus flowables (one method per block type)."""
 
-    def __init__(self, theme: Theme, fonts: FontBook, state: _Pass, width: float) -> None:
+    def __init__(
+        self, theme: Theme, fonts: FontBook, state: _Pass, width: float, language: str = "en"
+    ) -> None:
         self._theme = theme
         self._fonts = fonts
         self._state = state
         self._width = width
         self._styles = _styles_for(theme, fonts)
+        self._language = language
 
     def flowables(
         self, blocks: Sequence[Block], root: Node, *, mark_body_end: bool = False
@@ -693,7 +714,7 @@ class _Story:
         """Return the flowables of all blocks in reading order, adding their elements to
         ``root`` in the same order (the structure tree follows the model, not the page),
         with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
-        self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
+        self._markup = _Markup(self._theme, self._fonts, _anchors(blocks), self._language)
         self.targets, self.notes = _targets(blocks)
         self._heading_level = 0
         story: list[Any] = []
