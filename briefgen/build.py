@@ -49,7 +49,8 @@ class BuildRequest:
     """An earlier version of the brief: the outputs get a "Changes since version X" section."""
     audience: str | None = None
     """Keep only the items for this audience (see :mod:`briefgen.audience`); the outputs
-    are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other."""
+    are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other
+    (``<stem>-<layout>-<audience>.pdf`` with a ``template``)."""
     parallel: bool = True
     """Render the second format in a helper process while this one renders the first
     (see :mod:`briefgen.format_worker`); off when ``-j`` already runs builds in parallel."""
@@ -103,9 +104,23 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     ]
 
 
+def variant_suffix(template: str | None, audience: str | None) -> str:
+    """What sets a variant's outputs apart from the default build's: ``-read_ahead`` for a
+    layout chosen with ``--template`` (a folder's name for a layout folder), then
+    ``-press`` for an audience.
+
+    A variant never takes the default build's name, so building the read-ahead or the
+    press version into the same folder never replaces the full memo (or each other).
+    The default build (no ``--template``, no ``--audience``) keeps ``<stem>.pdf``.
+    """
+    parts = [Path(template.rstrip("/\\")).name if template else "", audience or ""]
+    return "".join(f"-{part}" for part in parts if part)
+
+
 def output_path(request: BuildRequest, fmt: str) -> Path:
-    """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<audience>.<fmt>`` for an audience variant."""
-    suffix = f"-{request.audience}" if request.audience else ""
+    """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<layout>-<audience>.<fmt>`` for a variant
+    (see :func:`variant_suffix`)."""
+    suffix = variant_suffix(request.template, request.audience)
     name = f"{request.source.stem}{suffix}.{fmt}"
     if Path(name).name != name or name.startswith("."):
         raise BriefgenError(f"refusing the output name {name!r}: it would leave {request.out_dir}")

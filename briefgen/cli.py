@@ -208,7 +208,7 @@ def email(
     The .eml is written first, so a failed send loses nothing.
     """
     from briefgen import mailer
-    from briefgen.build import BuildRequest, render_brief, source_date_epoch
+    from briefgen.build import BuildRequest, render_brief, source_date_epoch, variant_suffix
     from briefgen.errors import BriefgenError, InvalidInputError
     from briefgen.output import check_not_input, write_atomically
 
@@ -233,7 +233,7 @@ def email(
     except mailer.MailError as error:
         raise click.UsageError(str(error)) from None
     formats = ("pdf", "docx") if attach_docx else ("pdf",)
-    variant = f"-{audience}" if audience else ""
+    variant = variant_suffix(template, audience)
     target = eml or Path("out") / f"{file.stem}{variant}.eml"
     request = BuildRequest(file, target.parent, formats, template, theme_file, audience=audience)
     try:
@@ -427,7 +427,8 @@ def draft(sources: tuple[Path, ...], out: Path, title: str | None, force: bool) 
     "--template",
     default=None,
     help="A built-in template name or a folder with document.xml.j2 (default: "
-    "action_memo for an action memo, policy_brief for a policy brief, else briefing_memo).",
+    "action_memo for an action memo, policy_brief for a policy brief, else briefing_memo); "
+    "writes OUT/<name>-NAME.pdf, so it never replaces the default build.",
 )
 @click.option(
     "--theme",
@@ -455,7 +456,7 @@ def draft(sources: tuple[Path, ...], out: Path, title: str | None, force: bool) 
     "--audience",
     default=None,
     metavar="NAME",
-    help="Leave out items tagged only for other audiences; writes OUT/<name>-NAME.pdf.",
+    help="Keep only the items for readers NAME (and untagged ones); writes OUT/<name>-NAME.pdf.",
 )
 @click.option(
     "--watch",
@@ -476,7 +477,8 @@ def build(
     """Build the PDF and DOCX of each brief.
 
     Writes OUT/<name>.pdf and OUT/<name>.docx, all or nothing, and prints each path,
-    size and time.
+    size and time. A --template or --audience variant is named apart, never over the
+    default build: OUT/<name>-<layout>.pdf, OUT/<name>-<audience>.pdf.
     """
     from briefgen.build import FORMATS, BuildRequest, check_distinct_outputs
     from briefgen.errors import BriefgenError

@@ -32,6 +32,30 @@ def test_format_option_writes_only_that_format(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == [f"{SAMPLE.stem}.docx"]
 
 
+def test_a_layout_variant_never_replaces_the_default_build(tmp_path: Path) -> None:
+    """The read-ahead built into the folder of the full memo gets a name of its own."""
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "-f", "pdf"]) == 0
+    full = (tmp_path / f"{SAMPLE.stem}.pdf").read_bytes()
+    command = ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "pdf", "--template", "read_ahead"]
+    assert main(command) == 0
+    assert (tmp_path / f"{SAMPLE.stem}.pdf").read_bytes() == full
+    assert (tmp_path / f"{SAMPLE.stem}-read_ahead.pdf").read_bytes() != full
+
+
+@pytest.mark.parametrize(
+    ("template", "audience", "suffix"),
+    [
+        (None, None, ""),
+        ("read_ahead", None, "-read_ahead"),
+        (None, "press", "-press"),
+        ("read_ahead", "press", "-read_ahead-press"),
+        ("layouts/my-memo/", None, "-my-memo"),
+    ],
+)
+def test_variant_names(template: str | None, audience: str | None, suffix: str) -> None:
+    assert build_module.variant_suffix(template, audience) == suffix
+
+
 def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert main(["build", str(SAMPLE), "-o", str(first)]) == 0

@@ -160,11 +160,11 @@ def test_the_read_ahead_summarises_the_changes_in_one_line_and_keeps_one_page(
 ) -> None:
     command = ["build", str(NEW), "-o", str(tmp_path), "--changes-since", str(OLD)]
     assert main([*command, "--template", "read_ahead"]) == 0
-    pdf_text, docx_text = _texts(tmp_path, NEW.stem)
+    pdf_text, docx_text = _texts(tmp_path, f"{NEW.stem}-read_ahead")
     for text in (pdf_text, docx_text):
         assert "Changes since version 0.9 (2024-10-16): brief details (1 changed)" in text
         assert "risks (1 renamed)" in text
-    assert len(PdfReader(tmp_path / f"{NEW.stem}.pdf").pages) == 1
+    assert len(PdfReader(tmp_path / f"{NEW.stem}-read_ahead.pdf").pages) == 1
 
 
 def _greedy_by_sorting(olds: list[str], news: list[str], threshold: float) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ def _pdf_text(path: Path) -> str:
 
 def _build(tmp_path: Path, template: str, brief: Path = SAMPLE) -> dict[str, Path]:
     assert main(["build", str(brief), "-o", str(tmp_path), "--template", template]) == 0
-    return {fmt: tmp_path / f"{brief.stem}.{fmt}" for fmt in ("pdf", "docx")}
+    return {fmt: tmp_path / f"{brief.stem}-{template}.{fmt}" for fmt in ("pdf", "docx")}
 
 
 @pytest.mark.parametrize("template", sorted(PAGES))

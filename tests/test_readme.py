@@ -22,7 +22,7 @@ def test_the_own_layout_example_builds_and_shows_its_overrides(tmp_path: Path) -
     folder.mkdir()
     (folder / "document.xml.j2").write_text(template.group(1), encoding="utf-8")
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--template", str(folder)]) == 0
-    pdf = tmp_path / f"{SAMPLE.stem}.pdf"
+    pdf = tmp_path / f"{SAMPLE.stem}-my-memo.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Who is in the room" in text
     assert "Distribution: EAP front office only." in text
