@@ -36,6 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
+from briefgen.loading.yaml_errors import explain
 from briefgen.reading import NotReadableError, read_regular_file
 
 MAX_PARAGRAPH_CHARS = 10_000
@@ -256,7 +257,7 @@ def _plain(node: Any, path: DataPath, count: list[int]) -> Any:
     if len(path) > MAX_DEPTH:
         raise _TooDeepError(path)
     if isinstance(node, dict):
-        if not all(isinstance(key, str) for key in node):
+        if not all(isinstance(key, str) and not _DASHED.match(key) for key in node):
             raise _RoundTripNeededError
         return {key: _plain(value, (*path, key), count) for key, value in node.items()}
     if isinstance(node, list):
@@ -280,7 +281,7 @@ def _round_trip(text: str, name: str) -> LoadedYaml:
             warnings.simplefilter("ignore", YAMLWarning)
             raw = yaml.load(text)
     except MarkedYAMLError as error:
-        raise InvalidInputError([_yaml_problem(error, name)]) from None
+        raise InvalidInputError([_yaml_problem(error, name, text)]) from None
     except YAMLError as error:
         raise InvalidInputError([Problem(name, 0, 0, "", f"invalid YAML: {error}")]) from None
     except ValueError:  # the scanner's chr() of an escape past U+10FFFF
@@ -367,19 +368,22 @@ def _read_text(path: Path, name: str) -> str:
         raise InvalidInputError([Problem(name, line, column, "", message)]) from None
 
 
-def _yaml_problem(error: Any, name: str) -> Problem:
-    """Turn a ruamel error into one located problem in plain words."""
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+def _yaml_problem(error: Any, name: str, text: str) -> Problem:
+    """Turn a ruamel error into one located problem in plain words (see :mod:`.yaml_errors`)."""
     problem = (error.problem or "").strip()
-    context = (error.context or "").strip()
-    if "'\\t'" in problem:
-        message = "invalid YAML: a tab where YAML needs spaces; indent with spaces only"
-    elif "duplicate key" in problem:
+    if "duplicate key" in problem and not _DASH_KEY.search(problem):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = problem.split(" with value")[0].replace("found ", "") + " (each key once)"
-    else:
-        message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return Problem(name, line, column, "", message)
+        return Problem(name, line, column, "", message)
+    explained = explain(error, text)
+    return Problem(name, explained.line, explained.column, "", explained.message)
+
+
+_DASHED = re.compile(r"-[^\s\-]")
+"""A key such as ``-text``: a list item written without the space after its dash."""
+_DASH_KEY = re.compile(r"key \W?-[^\s\-]")
+"""A duplicate key such as ``-text``: two list items written without the space after ``-``."""
 
 
 class _Converter:
@@ -447,6 +451,11 @@ class _Converter:
             key_line, key_col = node.lc.key(key)
             if not isinstance(key, str | int | float | bool) or key is None:
                 message = "keys must be plain words, not lists or mappings"
+                raise InvalidInputError(
+                    [Problem(self.name, key_line + 1, key_col + 1, format_path(path), message)]
+                )
+            if isinstance(key, str) and _DASHED.match(key):
+                message = f"a list item needs a space after its dash: write '- {key[1:]}:'"
                 raise InvalidInputError(
                     [Problem(self.name, key_line + 1, key_col + 1, format_path(path), message)]
                 )

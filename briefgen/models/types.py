@@ -50,12 +50,40 @@ def reject_right_to_left(value: str) -> str:
 
 
 def _require_text(value: Any) -> Any:
-    """Refuse numbers and booleans where text is expected, with a fix the user can apply."""
-    if isinstance(value, bool | int | float):
-        raise ValueError(f"expected text but got the {type(value).__name__} {value!r}; quote it")
+    """Refuse numbers and booleans where text is expected, with a fix the user can apply:
+    YAML reads ``1.0``, ``2025``, ``yes`` and ``2024-10-15`` as numbers, truths and dates."""
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+        raise ValueError(
+            f"expected text but YAML read {shown} as a yes/no value; "
+            f'put it in quotes ("{shown}") to keep it as text'
+        )
+    if isinstance(value, int | float):
+        raise ValueError(
+            f"expected text but got the number {value!r}; quote it "
+            f'("{value!r}") so YAML keeps it as text'
+        )
     if isinstance(value, dt.date):
-        raise ValueError(f"expected text but got the date {value.isoformat()}; quote it")
+        raise ValueError(
+            f"expected text but got the date {value.isoformat()}; quote it "
+            f'("{value.isoformat()}") so YAML keeps it as text'
+        )
     return value
+
+
+def _not_a_date(value: Any, *, words: bool = False) -> str:
+    """Why ``value`` is no date, and how to write one; ``words`` when a milestone in words
+    is allowed too (a commitment's due)."""
+    wanted = "a date (YYYY-MM-DD)" + (" or a milestone in words" if words else "")
+    fix = 'write a date, or words in quotes, e.g. "by the next summit"' if words else ""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        fix = f"write the whole date, e.g. {value}-06-30" + (
+            f', or quote the year ("{value}"); words are allowed too' if words else ""
+        )
+        return f"expected {wanted} but got the bare year {value}: {fix}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"expected {wanted} but got the number {value!r}" + (f": {fix}" if fix else "")
+    return f"expected {wanted} but got {value!r}" + (f": {fix}" if fix else "")
 
 
 Text = Annotated[
@@ -131,7 +159,7 @@ def _parse_date(value: Any) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
-    raise ValueError(f"expected a date (YYYY-MM-DD) but got {value!r}")
+    raise ValueError(_not_a_date(value))
 
 
 Date = Annotated[
@@ -214,6 +242,8 @@ def _parse_due(value: Any) -> Any:
     """A due date or a milestone: ISO dates become dates, a bare year and other text stay text."""
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         return str(value)
+    if isinstance(value, bool | int | float):
+        raise ValueError(_not_a_date(value, words=True))
     if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         if not value.strip():
             raise ValueError("expected a date (YYYY-MM-DD) or a milestone, not empty text")
