@@ -82,13 +82,14 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     bytes without touching the output folder. Raises a BriefgenError on failure.
     """
     brief = for_audience(load_brief(request.source), request.audience)
+    look = theme(request.theme)  # a broken theme file is reported here, before any rendering
     options = ComposeOptions(
         template=layout_for(brief.meta.doc_type, request.template),
         created=source_date_epoch(),
         changes=_changes_since(request, brief),
+        date_locale=look.date_locale,
     )
     document = compose(brief, options)
-    theme(request.theme)  # a broken theme file is reported here, before any rendering
     try:
         if document.max_pages is not None and "pdf" not in request.formats:
             render_format("pdf", document, theme(request.theme))  # enforces the page limit

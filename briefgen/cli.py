@@ -208,7 +208,13 @@ def email(
     The .eml is written first, so a failed send loses nothing.
     """
     from briefgen import mailer
-    from briefgen.build import BuildRequest, render_brief, source_date_epoch, variant_suffix
+    from briefgen.build import (
+        BuildRequest,
+        render_brief,
+        source_date_epoch,
+        theme,
+        variant_suffix,
+    )
     from briefgen.errors import BriefgenError, InvalidInputError
     from briefgen.output import check_not_input, write_atomically
 
@@ -242,7 +248,8 @@ def email(
 
         files = render_brief(request)
         brief = for_audience(load_brief(file), audience)
-        message = mailer.build_message(brief, files, envelope, source_date_epoch())
+        locale = theme(theme_file).date_locale  # dates read as in the attached PDF
+        message = mailer.build_message(brief, files, envelope, source_date_epoch(), locale)
         check_not_input(target, [file])
         write_atomically(target, message.as_bytes())
     except InvalidInputError as error:

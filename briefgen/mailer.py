@@ -28,8 +28,9 @@ from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from briefgen.build import RenderedFile
+from briefgen.compose import dates
 from briefgen.compose.inline import inline_to_markup, inline_to_plain
-from briefgen.compose.view import date_range, long_date, marking_line
+from briefgen.compose.view import banner_line, date_range, item_marks, long_date
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
 
@@ -172,8 +173,12 @@ def build_message(
     files: Sequence[RenderedFile],
     envelope: Envelope,
     date: dt.datetime | None = None,
+    date_locale: str | None = None,
 ) -> EmailMessage:
-    """The whole message: headers, text and HTML bodies, and the rendered files attached."""
+    """The whole message: headers, text and HTML bodies, and the rendered files attached.
+
+    Dates in the bodies read as in the attached PDF: the brief's ``meta.lang``, or the
+    theme's ``date_locale``."""
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject(brief)
     message["From"] = envelope.sender or Address("briefgen", "briefgen", "localhost")
@@ -184,8 +189,9 @@ def build_message(
     message["Date"] = format_datetime(moment)
     message["Message-ID"] = _message_id(files, envelope, moment, reproducible=date is not None)
     names = [attachment_name(brief, item.fmt) for item in files]
-    message.set_content(text_body(brief, names))
-    message.add_alternative(html_body(brief, names), subtype="html")
+    with dates.using(dates.style_for(brief, date_locale)):
+        message.set_content(text_body(brief, names))
+        message.add_alternative(html_body(brief, names), subtype="html")
     for item, name in zip(files, names, strict=True):
         maintype, subtype = MIME_TYPES[item.fmt]
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=name)
@@ -258,8 +264,9 @@ def text_body(brief: Brief, attachments: Sequence[str]) -> str:
     if brief.meta.subtitle:
         lines.append(inline_to_plain(brief.meta.subtitle))
     lines += ["", *(f"{label}: {value}" for label, value in _details(brief)), "", "Key points:"]
+    marking = brief.meta.marking
     lines += [
-        f"{number}. {inline_to_plain(point.text)}"
+        f"{number}. {item_marks(marking, point)}{inline_to_plain(point.text)}"
         for number, point in enumerate(brief.summary, start=1)
     ]
     lines += ["", "Attached: " + ", ".join(attachments), "", _marking(brief)]
@@ -275,7 +282,9 @@ def html_body(brief: Brief, attachments: Sequence[str]) -> str:
         for label, value in _details(brief)
     )
     points = Markup("").join(
-        Markup("<li>{}</li>").format(Markup(inline_to_markup(point.text)))
+        Markup("<li>{}{}</li>").format(
+            item_marks(brief.meta.marking, point), Markup(inline_to_markup(point.text))
+        )
         for point in brief.summary
     )
     marking = escape(_marking(brief))
@@ -299,8 +308,9 @@ def html_body(brief: Brief, attachments: Sequence[str]) -> str:
 
 
 def _marking(brief: Brief) -> str:
+    """The banner line as the PDF prints it (CUI controls and caveats), then the TLP label."""
     marking = brief.meta.marking
-    line = marking_line(marking.banner, marking.caveats)
+    line = banner_line(marking)
     return f"{line} {marking.tlp}" if marking.tlp else line
 
 

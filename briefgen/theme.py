@@ -184,6 +184,21 @@ class Theme(_Strict):
     sizes: Sizes = Field(Sizes(), description="Font sizes in points, by role.")
     colors: Colors = Field(Colors(), description="Colours as #RRGGBB.")
     letterhead: Letterhead = Field(Letterhead(), description="Logo and letterhead text.")
+    date_locale: str | None = Field(
+        None,
+        description="How dates read in every output, as a locale: en-US gives "
+        "'October 16, 2024', en-GB '16 October 2024'. None follows the brief's meta.lang.",
+    )
+
+    @field_validator("date_locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        """A locale Babel cannot format is refused at its line, not at build time."""
+        if value is not None:
+            from briefgen.compose.dates import babel_locale
+
+            babel_locale(value)
+        return value
 
     def family(self, name: str) -> FontFamily:
         """Return a family by name; theme loading guarantees every named family exists."""

@@ -19,24 +19,10 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefgen.changes import FieldChange
+from briefgen.compose import dates
 from briefgen.compose.inline import inline_to_markup, split_paragraphs
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief, Marking, Risk, Source, SourceRef
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 RISK_BANDS = ((4, "low"), (9, "moderate"), (16, "high"), (25, "critical"))
 """Upper score bound of each band of the 5x5 matrix, and its tone."""
@@ -51,28 +37,20 @@ STATUS_TONES = {
 
 
 def long_date(value: dt.date | str | None) -> str:
-    """``2024-10-16`` as ``16 October 2024``, a month ``2024-04`` as ``April 2024``;
-    a year or a milestone in words is returned unchanged."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", value)
-        return f"{_MONTHS[int(month[2]) - 1]} {month[1]}" if month else value
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """A date in the document's one style (``October 16, 2024`` for en-US, ``16 October
+    2024`` otherwise; see :mod:`.dates`), a month ``2024-04`` as ``April 2024``; a year
+    or a milestone in words is returned unchanged."""
+    return dates.current().partial(value)
 
 
 def chicago_date(value: dt.date) -> str:
-    """``2024-10-16`` as ``October 16, 2024``, the Chicago note style."""
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+    """A source note's date: the document's one date style, as everywhere else."""
+    return dates.current().day(value)
 
 
 def date_range(start: dt.date, end: dt.date | None) -> str:
-    """A compact range: ``16 October 2024`` or ``16-17 October 2024``."""
-    if end is None or end == start:
-        return long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}\u2013{long_date(end)}"
-    return f"{long_date(start)} \u2013 {long_date(end)}"
+    """A compact range in the document's style: ``October 16-17, 2024`` (an en dash)."""
+    return dates.current().range(start, end)
 
 
 @cache
@@ -293,11 +271,11 @@ def _join_names(names: list[str]) -> str:
 
 
 def party_names(parties: Iterable[str], brief: Brief) -> str:
-    """Commitment parties for a table: participant and organization ids as names, country
-    codes as written."""
+    """Commitment parties as a reader names them: participants and organizations by name,
+    countries by their name (``KR`` -> ``South Korea``), never as codes beside names."""
     names = {participant.id: participant.name for participant in brief.participants}
     names.update({body.id: body.name for body in brief.organizations})
-    return ", ".join(names.get(party, party) for party in parties)
+    return ", ".join(names.get(party) or country_name(party) for party in parties)
 
 
 BANNER_PORTIONS = {"UNCLASSIFIED": "U", "SENSITIVE BUT UNCLASSIFIED": "SBU", "CUI": "CUI"}
@@ -308,10 +286,28 @@ def portion_mark(marking: Marking, item: object = None) -> Markup:
     """``(SBU) `` before a paragraph, list item or table row when the brief asks for
     portion marks: the item's own ``classification``, or the banner's when it has none
     (over-marking an unmarked portion is safe, under-marking it is not)."""
+    mark = _portion_letters(marking, item)
+    return Markup("({}) ").format(mark) if mark else Markup("")
+
+
+def _portion_letters(marking: Marking, item: object) -> str:
+    """``SBU``, the portion mark of ``item``, or "" when the brief asks for none."""
     if not marking.portion_marks:
-        return Markup("")
-    mark = getattr(item, "classification", None) or BANNER_PORTIONS.get(marking.banner, "U")
-    return Markup("({}) ").format(mark)
+        return ""
+    return getattr(item, "classification", None) or BANNER_PORTIONS.get(marking.banner, "U")
+
+
+def item_marks(marking: Marking, item: object) -> str:
+    """What the outputs print before an item's text, as plain text for the email body:
+    its portion mark, its own TLP label and the assessment label (``(SBU) [TLP:AMBER]
+    Assessment: ``), by the same rules as :func:`portion_mark`, :func:`portion` and
+    :func:`assessed`, so the message and the PDF mark the same points the same way."""
+    mark = _portion_letters(marking, item)
+    tlp = getattr(item, "tlp", None)
+    parts = [f"({mark})" if mark else "", f"[{tlp}]" if tlp else ""]
+    if getattr(item, "assessment", False):
+        parts.append("Assessment:")
+    return "".join(f"{part} " for part in parts if part)
 
 
 def marked_prose(text: str | None, marking: Marking) -> Markup:
