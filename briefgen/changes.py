@@ -12,9 +12,10 @@ version X" section of ``build --changes-since``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -24,8 +25,8 @@ RENAME_SIMILARITY = 0.8
 """Content this similar (RapidFuzz ratio, ids aside) makes a new id a rename of an old one."""
 EDIT_SIMILARITY = 0.6
 """Text this similar makes a key point or timeline entry an edit of an old one."""
-SHOWN_CHARACTERS = 120
-"""Longer values are shortened in reports, keeping both ends so the change stays visible."""
+CONTEXT_WORDS = 6
+"""Unchanged words kept on each side of a change when the text report shows a word diff."""
 
 ID_SECTIONS = ("participants", "agenda", "commitments", "risks", "sources")
 TITLES = {
@@ -41,12 +42,24 @@ TITLES = {
 
 
 @dataclass(frozen=True, slots=True)
+class WordRun:
+    """A run of words of a word-level diff: kept as it was, inserted or deleted."""
+
+    op: Literal["same", "insert", "delete"]
+    text: str
+    """The words with the white space before them, as written."""
+
+
+@dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One field whose value differs; values are short readable text ('' for none)."""
+    """One field whose value differs; values are readable text ('' for none), in full."""
 
     field: str
     old: str
     new: str
+    words: tuple[WordRun, ...] = ()
+    """The word-level diff of ``old`` into ``new`` when both are text of several words;
+    empty for numbers, dates, ids and other single values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,17 +203,45 @@ def changed_fields(old: Any, new: Any, *, ignore: Iterable[str] = ()) -> tuple[F
     skipped = set(ignore)
     names = [name for name in dict.fromkeys([*before, *after]) if name not in skipped]
     return tuple(
-        FieldChange(name, _short(before.get(name, "")), _short(after.get(name, "")))
+        _field_change(name, before.get(name, ""), after.get(name, ""))
         for name in names
         if before.get(name, "") != after.get(name, "")
     )
 
 
-def _short(text: str) -> str:
-    if len(text) <= SHOWN_CHARACTERS:
-        return text
-    half = SHOWN_CHARACTERS // 2 - 1
-    return f"{text[:half]}…{text[-half:]}"
+def _field_change(name: str, old: str, new: str) -> FieldChange:
+    """A changed field, with its word diff when both values are running text."""
+    prose = len(old.split()) > 1 and len(new.split()) > 1
+    return FieldChange(name, old, new, word_diff(old, new) if prose else ())
+
+
+_TOKENS = re.compile(r"\s*(?:\w+|[^\w\s])")
+"""A word or a punctuation mark, with the white space before it: "Japan." -> "Japan", "."."""
+
+
+def word_diff(old: str, new: str) -> tuple[WordRun, ...]:
+    """The words of ``old`` kept, deleted and inserted to make ``new`` (difflib's
+    matching blocks over words, junk heuristics off, so a common word is still matched).
+
+    Each run keeps the white space before its words, so the runs of one side joined
+    give that side back exactly.
+    """
+    from difflib import SequenceMatcher
+
+    before, after = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = SequenceMatcher(
+        None, [t.strip() for t in before], [t.strip() for t in after], autojunk=False
+    )
+    runs: list[WordRun] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(WordRun("same", "".join(after[j1:j2])))
+            continue
+        if i2 > i1:
+            runs.append(WordRun("delete", "".join(before[i1:i2])))
+        if j2 > j1:
+            runs.append(WordRun("insert", "".join(after[j1:j2])))
+    return tuple(runs)
 
 
 def _content(item: Any, ignore: Iterable[str] = ("id",)) -> str:
@@ -433,7 +474,9 @@ def _best_first(match: tuple[float, int]) -> tuple[float, int]:
 
 
 def _position(section: str, index: int) -> str:
-    return f"{'timeline' if section == 'context' else section}[{index + 1}]"
+    """The item's path as ``validate`` prints it: ``summary[0]``, ``context.timeline[2]``
+    (counted from 0, like every path in briefgen's messages)."""
+    return f"{'context.timeline' if section == 'context' else section}[{index}]"
 
 
 # --- labels -------------------------------------------------------------------------------
@@ -506,4 +549,38 @@ def _counts(section: SectionDiff) -> str:
 
 
 def _field_lines(fields: Iterable[FieldChange]) -> list[str]:
-    return [f"      {field.field}: {field.old!r} -> {field.new!r}" for field in fields]
+    return [f"      {field.field}: {_shown_change(field)}" for field in fields]
+
+
+def _shown_change(field: FieldChange) -> str:
+    """``'2' -> '3'``, or for running text the words that changed, marked as git's
+    ``--word-diff`` marks them (``[-deleted-]{+inserted+}``), with a few words of context."""
+    if not field.words:
+        return f"{field.old!r} -> {field.new!r}"
+    return "".join(_marked(run, index, field.words) for index, run in enumerate(field.words))
+
+
+def _marked(run: WordRun, index: int, runs: tuple[WordRun, ...]) -> str:
+    if run.op == "delete":
+        return f"{_lead(run.text)}[-{run.text.strip()}-]"
+    if run.op == "insert":
+        replaces = index > 0 and runs[index - 1].op == "delete"
+        return f"{'' if replaces else _lead(run.text)}{{+{run.text.strip()}+}}"
+    return _kept_words(run.text, first=index == 0, last=index == len(runs) - 1)
+
+
+def _lead(text: str) -> str:
+    return " " if text[:1].isspace() else ""
+
+
+def _kept_words(text: str, *, first: bool, last: bool) -> str:
+    """Unchanged words, the middle elided: a few words next to each change are kept."""
+    words = _TOKENS.findall(text)
+    keep = CONTEXT_WORDS
+    if first and len(words) > keep:
+        return " …" + "".join(words[-keep:]) if text[:1].isspace() else "…" + "".join(words[-keep:])
+    if last and len(words) > keep:
+        return "".join(words[:keep]) + " …"
+    if not first and not last and len(words) > 2 * keep:
+        return "".join(words[:keep]) + " …" + "".join(words[-keep:])
+    return text

@@ -60,7 +60,7 @@ def test_every_kind_of_change_is_found(old: Brief, new: Brief) -> None:
         ("version", "0.9", "1.0"),
     }
     summary = _section(diff, "summary")
-    assert [change.key for change in summary.changed] == ["summary[2]"]
+    assert [change.key for change in summary.changed] == ["summary[1]"]
     participants = _section(diff, "participants")
     assert participants.reordered
     assert [c.key for c in participants.changed] == ["kurt-campbell"]
@@ -141,12 +141,92 @@ def test_build_changes_since_adds_the_section_to_both_formats(tmp_path: Path) ->
     command = ["build", str(NEW), "-o", str(tmp_path), "--changes-since", str(OLD)]
     assert main(command) == 0
     for text in _texts(tmp_path, NEW.stem):
-        assert "Changes since version 0.9 (2024-10-16)" in text
-        assert "Removed: Trade and supply chains" in text
-        assert "New: Continue the Trilateral Global Leadership Youth Summit" in text
-        assert "(id clash-at-border is now border-clash)" in text
-        assert "title “Deputy Secretary” → “Deputy Secretary of State”" in text
-        assert "date “2024-10-16” → “2024-10-17”" in text
+        section = text[text.index("Changes since") : text.index("The three vice ministers met")]
+        assert section.startswith("Changes since version 0.9 of October 16, 2024")
+        assert "Dropped: Trade and supply chains" in section
+        assert "New: Continue the Trilateral Global Leadership Youth Summit" in section
+        assert (
+            "Changed: Accidental inter-Korean clash triggered by drone incidents: "
+            "likelihood up from 2 to 3; score up from 10 to 15" in section
+        )
+        assert (
+            "Changed: Kurt M. Campbell: title now “Deputy Secretary of State” "
+            "(was “Deputy Secretary”)" in section
+        )
+        assert "wording revised: adds “backed by extended deterrence”" in section
+        # plain words for a principal: no ids, no schema spellings, no ISO dates
+        for internal in ("border-clash", "clash-at-border", "kurt-campbell", "_", "2024-10", "id "):
+            assert internal not in section, internal
+
+
+def test_the_changes_section_says_values_in_words(new: Brief) -> None:
+    from briefgen.compose import changes_words
+
+    risk = new.risks[0]
+    edited_risk = risk.model_copy(
+        update={"estimative": "almost_certain", "trend": "falling", "id": "renamed-risk"}
+    )
+    commitment = new.commitments[0].model_copy(update={"status": "stalled", "parties": ["JP"]})
+    edited = new.model_copy(
+        update={
+            "risks": [edited_risk, *new.risks[1:]],
+            "commitments": [commitment, *new.commitments[1:]],
+        }
+    )
+    sections = changes_words.changes_in_words(diff_briefs(new, edited), edited)
+    lines = {f"{line.item}: {line.details}" for section in sections for line in section.lines}
+    assert any("estimate now almost certain (was roughly even chance)" in line for line in lines)
+    assert any("trend now falling (was rising)" in line for line in lines), lines
+    assert any("status now stalled" in line and "parties now Japan" in line for line in lines)
+    assert not any("renamed-risk" in line or "_" in line for line in lines), lines
+
+
+def test_diff_shows_the_words_that_changed_in_text_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Inserted words are shown, never hidden inside an ellipsis."""
+    old_text = OLD.read_text(encoding="utf-8")
+    sentence = "The three vice ministers met in person in Seoul"
+    assert sentence in old_text
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(old_text.replace(sentence, sentence + " of the 80-minute meeting"))
+    assert main(["diff", str(OLD), str(edited)]) == 0
+    text = capsys.readouterr().out
+    assert "{+of the 80-minute meeting+}" in text
+    assert main(["diff", str(OLD), str(edited), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    summary = next(section for section in report["sections"] if section["name"] == "summary")
+    (field,) = summary["changed"][0]["fields"]
+    assert {"op": "insert", "text": " of the 80-minute meeting"} in field["words"]
+    assert "80-minute" in field["new"] and "…" not in field["new"]
+
+
+def test_diff_counts_items_from_zero_like_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``summary[1]`` in diff and in validate's messages name the same key point."""
+    old_text = OLD.read_text(encoding="utf-8")
+    second = 'and Japan.\n    sources: [{id: src-omai-readout, quote: "ironclad"}]\n'
+    assert old_text.count(second) == 1
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(old_text.replace("ROK and Japan.", "ROK and Japan, in Seoul."))
+    assert main(["diff", str(OLD), str(edited)]) == 0
+    assert "~ summary[1]  Washington restated" in capsys.readouterr().out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(old_text.replace(second, second + "    bogus: 1\n"))
+    assert main(["validate", str(broken)]) == 1
+    assert "summary[1].bogus: unknown key" in capsys.readouterr().err
+
+
+def test_word_diff_runs_give_both_versions_back() -> None:
+    from briefgen.changes import word_diff
+
+    old = "Kim and Campbell met for 80 minutes in Seoul, the first meeting in months."
+    new = "Kim and Campbell met in Seoul, the first in-person session in five months."
+    runs = word_diff(old, new)
+    assert "".join(r.text for r in runs if r.op != "insert") == old
+    assert "".join(r.text for r in runs if r.op != "delete") == new
+    assert ("delete", " for 80 minutes") in [(r.op, r.text) for r in runs]
 
 
 def test_changes_since_an_identical_version_says_so(tmp_path: Path) -> None:
@@ -162,8 +242,8 @@ def test_the_read_ahead_summarises_the_changes_in_one_line_and_keeps_one_page(
     assert main([*command, "--template", "read_ahead"]) == 0
     pdf_text, docx_text = _texts(tmp_path, f"{NEW.stem}-read_ahead")
     for text in (pdf_text, docx_text):
-        assert "Changes since version 0.9 (2024-10-16): brief details (1 changed)" in text
-        assert "risks (1 renamed)" in text
+        assert "Changes since version 0.9 of October 16, 2024: key points (1 changed)" in text
+        assert "risks (1 changed)" in text
     assert len(PdfReader(tmp_path / f"{NEW.stem}-read_ahead.pdf").pages) == 1
 
 
