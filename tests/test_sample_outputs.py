@@ -86,8 +86,9 @@ def _pdf_text(path: Path) -> str:
 def test_pdf_text_holds_every_participant_commitment_and_risk(
     brief: Brief, built: dict[str, Path]
 ) -> None:
-    text = _squash(_pdf_text(built["pdf"]))
-    missing = [s for s in _expected_strings(brief) if _squash(s) not in text]
+    # hyphens aside: a word hyphenated at a line end reads "deter-" "rence"
+    text = _squash(_pdf_text(built["pdf"])).replace("-", "")
+    missing = [s for s in _expected_strings(brief) if _squash(s).replace("-", "") not in text]
     assert missing == []
 
 

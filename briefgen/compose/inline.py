@@ -8,7 +8,7 @@ and is XML-escaped, so ``<img src=...>`` in a brief is printed, never obeyed.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,9 +23,40 @@ _OPEN_TAGS = {"strong_open": "<b>", "em_open": "<i>", "strong_close": "</b>", "e
 
 @cache
 def _parser() -> MarkdownIt:
+    """The three constructs, plus typographic quotes: markdown-it's ``smartquotes`` makes
+    "straight" quotes and apostrophes curly in text, as pandoc's ``smart`` extension does,
+    never in a link's address (an attribute, not text)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
+    return MarkdownIt("zero", {"typographer": True}).enable(
+        ["emphasis", "link", "escape", "newline", "smartquotes"]
+    )
+
+
+@cache
+def _quotes_only() -> MarkdownIt:
+    """A parser that reads every character literally and only curls the quotes."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero", {"typographer": True}).enable(["smartquotes"])
+
+
+@lru_cache(maxsize=20_000)
+def smart_quotes(text: str) -> str:
+    """Plain text (a title, a name, a table cell) with typographic quotes and apostrophes
+    (``Pyongyang's`` gets a right single quotation mark), by the same rule as
+    inline text; a web address is left as written."""
+    if not ("'" in text or '"' in text) or _ADDRESS.match(text):
+        return text
+    tokens = _quotes_only().parseInline(text)
+    children = tokens[0].children if tokens and tokens[0].children else []
+    curled = "".join(
+        "\n" if token.type in ("softbreak", "hardbreak") else token.content for token in children
+    )
+    return curled if len(curled) == len(text) else text
+
+
+_ADDRESS = re.compile(r"(?:https?|mailto|ftp|file):", re.IGNORECASE)
 
 
 def inline_to_markup(text: str) -> str:

@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.compose import view
+from briefgen.compose import changes_words, dates, view
+from briefgen.compose.inline import smart_quotes
 from briefgen.document.markup import parse_document
 from briefgen.document.model import Document
 from briefgen.errors import BriefgenError
@@ -57,6 +58,8 @@ class ComposeOptions:
     """None means midnight UTC of the brief's date, so outputs depend only on the input."""
     changes: BriefDiff | None = None
     """What changed since an earlier version, for the "Changes since version X" section."""
+    date_locale: str | None = None
+    """The theme's date locale (``en-GB``); None follows the brief's ``meta.lang``."""
 
 
 def compose(brief: Brief, options: ComposeOptions | None = None) -> Document:
@@ -64,7 +67,8 @@ def compose(brief: Brief, options: ComposeOptions | None = None) -> Document:
     options = options or ComposeOptions()
     environment = template_environment(options.template)
     created = options.created or dt.datetime.combine(brief.meta.date, dt.time(), tzinfo=dt.UTC)
-    markup = render_markup(environment, brief, created, options.changes)
+    with dates.using(dates.style_for(brief, options.date_locale)):
+        markup = render_markup(environment, brief, created, options.changes)
     return parse_document(markup)
 
 
@@ -275,6 +279,15 @@ def template_environment(template: str) -> Environment:
     return _ENVIRONMENTS[key]
 
 
+def _typographic(value: Any) -> Any:
+    """Every plain brief value a template prints gets typographic quotes and apostrophes,
+    as inline text does (:func:`~briefgen.compose.inline.smart_quotes`); markup the view
+    helpers built (``Markup``) has had them already, and is left alone."""
+    if type(value) is str:
+        return smart_quotes(value)
+    return value
+
+
 def _new_environment(search_path: list[Path]) -> Environment:
     from jinja2 import StrictUndefined
 
@@ -285,6 +298,7 @@ def _new_environment(search_path: list[Path]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
+        finalize=_typographic,
     )
     environment.filters = {
         name: environment.filters[name] for name in JINJA_FILTERS_ALLOWED
@@ -511,6 +525,9 @@ _GLOBALS: dict[str, Any] = {
     "party_names": view.party_names,
     "heat_grid": view.heat_grid,
     "field_change": view.field_change,
+    "changes_in_words": changes_words.changes_in_words,
+    "changes_since": changes_words.since,
+    "change_counts": changes_words.counts,
     "risk_labels": view.risk_labels,
     "status_tones": view.STATUS_TONES,
     "portion_mark": view.portion_mark,

@@ -319,7 +319,45 @@ class _Style:
 def _content(element: Element, citations: _Citations) -> Content:
     """Inline items of ``element`` with whitespace collapsed and trimmed at the edges."""
     items = list(_inline(element, _Style(), citations))
-    return _trim(_merge(_collapse(items)))
+    return _merge_citations(_trim(_merge(_collapse(items))))
+
+
+RANGE_FROM = 3
+"""Consecutive note numbers cited together this many or more print as a range ("1-3")."""
+
+
+def _merge_citations(items: Content) -> Content:
+    """Markers cited together in ascending order, each note once, and runs of three or
+    more consecutive numbers as a range: ``3,1,2,2`` prints "1-3" (with an en dash), as
+    publishers set it."""
+    merged: list[Inline] = []
+    group: list[NoteRef] = []
+    for item in (*items, None):
+        if isinstance(item, NoteRef):
+            group.append(item)
+            continue
+        merged += _ranged(group)
+        group = []
+        if item is not None:
+            merged.append(item)
+    return tuple(merged)
+
+
+def _ranged(group: list[NoteRef]) -> list[NoteRef]:
+    unique = sorted({ref.number: ref for ref in group}.values(), key=lambda ref: ref.number)
+    result: list[NoteRef] = []
+    start = 0
+    while start < len(unique):
+        end = start
+        while end + 1 < len(unique) and unique[end + 1].number == unique[end].number + 1:
+            end += 1
+        if end - start + 1 >= RANGE_FROM:
+            last = unique[end]
+            result += [unique[start], NoteRef(last.number, last.target, closes_range=True)]
+        else:
+            result += unique[start : end + 1]
+        start = end + 1
+    return result
 
 
 def _inline(element: Element, style: _Style, citations: _Citations) -> Iterator[Inline]:

@@ -49,11 +49,27 @@ class NoteRef:
     """The note's number as printed (1-based)."""
     target: str
     """Anchor id of the note, used for internal links."""
+    closes_range: bool = False
+    """True when this marker ends a range begun by the marker before it: notes 1, 2 and
+    3 cited together print as "1-3" with an en dash (the middle ones are left out)."""
 
 
 Inline = Text | NoteRef
 Content = tuple[Inline, ...]
 """A sequence of inline items forming one paragraph's worth of text."""
+
+
+def note_separator(content: Content, index: int) -> str:
+    """What writers print before item ``index``: an en dash before a marker that closes a
+    range ("1-3"), a comma before one that follows another marker ("1,4"), else nothing.
+
+    Citations are sorted and merged once, when the document is built, so every writer
+    prints "1,3-5" the same way.
+    """
+    if not follows_note_ref(content, index):
+        return ""
+    item = content[index]
+    return "\u2013" if isinstance(item, NoteRef) and item.closes_range else ","
 
 
 def follows_note_ref(content: Content, index: int) -> bool:

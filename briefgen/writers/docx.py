@@ -60,8 +60,8 @@ from briefgen.document.model import (
     ParagraphStyle,
     Table,
     Text,
-    follows_note_ref,
     heat_map_description,
+    note_separator,
     plain_text,
 )
 from briefgen.theme import Theme
@@ -863,8 +863,9 @@ class _Writer:
             if isinstance(item, Text) and not item.text:
                 continue
             if isinstance(item, NoteRef):
-                if follows_note_ref(content, index):
-                    self._styled_run(paragraph, ",", NOTE_REFERENCE)
+                separator = note_separator(content, index)
+                if separator:
+                    self._styled_run(paragraph, separator, NOTE_REFERENCE)
                 self._add_note_ref(paragraph, item)
             elif item.href is not None:
                 self._add_link(paragraph, item, bold=bold)

@@ -74,8 +74,8 @@ from briefgen.document.model import (
     Paragraph,
     Table,
     Text,
-    follows_note_ref,
     heat_map_description,
+    note_separator,
     plain_text,
 )
 from briefgen.theme import Theme
@@ -436,6 +436,7 @@ _SPECS: dict[str, _Spec] = {
     "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
 }
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+_LAST_WORD_AND_SPACE = re.compile(r"\S+\s+$")
 URI_WASTE = 0.3
 """Break a URL (at a slash or dot) rather than leave this share of a line empty before it."""
 
@@ -605,7 +606,7 @@ class _Markup:
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
         return "".join(
-            (self._note_separator(style) if follows_note_ref(content, index) else "")
+            self._note_separator(note_separator(content, index), style)
             + self._item(item, style, bold)
             for index, item in enumerate(content)
         )
@@ -635,11 +636,18 @@ class _Markup:
         if style.role == "heading" or item.href:
             return item.text
         shortest = CELL_MIN if style.role == "table" else PROSE_MIN
-        return soft_hyphens(item.text, item.lang or self._language, shortest)
+        language = item.lang or self._language
+        # ReportLab drops the space after a word with soft hyphens when that space ends
+        # a run ("deterrence. " before an italic quote): such a last word stays whole.
+        last = _LAST_WORD_AND_SPACE.search(item.text)
+        if last is None:
+            return soft_hyphens(item.text, language, shortest)
+        return soft_hyphens(item.text[: last.start()], language, shortest) + last.group()
 
-    def _note_separator(self, style: _Style) -> str:
-        """The superscript comma between adjacent citation markers, in a theme font."""
-        return f"<super>{self.text(',', style.role)}</super>"
+    def _note_separator(self, separator: str, style: _Style) -> str:
+        """The superscript comma or en dash between adjacent citation markers, in a theme
+        font (see :func:`~briefgen.document.model.note_separator`)."""
+        return f"<super>{self.text(separator, style.role)}</super>" if separator else ""
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
         """Render a citation as a superscript number linking to the note's destination.

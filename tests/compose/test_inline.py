@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.compose.inline import inline_to_markup, is_safe_link, split_paragraphs
+from briefgen.compose.inline import inline_to_markup, is_safe_link, smart_quotes, split_paragraphs
 from briefgen.document.markup import parse_document
 from briefgen.document.model import Paragraph, Text
 
@@ -37,7 +37,30 @@ def test_bold_italic_and_links_become_runs() -> None:
     ],
 )
 def test_markup_characters_stay_literal_text(text: str) -> None:
-    assert _runs(text) == (Text(text),)
+    """Printed as text, never obeyed (its straight quotes become typographic ones)."""
+    curled = text.replace('="/etc/passwd"', "=\u201c/etc/passwd\u201d")
+    assert _runs(text) == (Text(curled),)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Pyongyang\'s "major statement"', "Pyongyang\u2019s \u201cmajor statement\u201d"),
+        ("the 'quoted' words", "the \u2018quoted\u2019 words"),
+        ('**"ironclad"** ties', "\u201cironclad\u201d ties"),
+    ],
+)
+def test_quotes_and_apostrophes_become_typographic(text: str, expected: str) -> None:
+    assert "".join(run.text for run in _runs(text) if isinstance(run, Text)) == expected
+
+
+def test_a_link_address_keeps_its_straight_quotes() -> None:
+    runs = _runs('see [the "readout"](https://example.org/it\'s)')
+    link = next(run for run in runs if isinstance(run, Text) and run.href)
+    assert link.href == "https://example.org/it's"
+    assert link.text == "the \u201creadout\u201d"
+    assert smart_quotes("https://example.org/it's") == "https://example.org/it's"
+    assert smart_quotes('Japan\'s "ironclad" ties') == "Japan\u2019s \u201cironclad\u201d ties"
 
 
 def test_unsafe_link_schemes_print_as_text() -> None:

@@ -74,7 +74,7 @@ def test_a_template_folder_reached_through_a_link_still_works(tmp_path: Path) ->
     linked = tmp_path / "linked"
     linked.symlink_to(real)
     assert _build(tmp_path, linked) == 0
-    pdf = tmp_path / "out" / f"{SAMPLE.stem}.pdf"
+    pdf = tmp_path / "out" / f"{SAMPLE.stem}-linked.pdf"
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Included from inside the folder" in text
 
@@ -90,11 +90,11 @@ def test_only_web_and_mail_links_reach_the_outputs(tmp_path: Path, href: str) ->
     )
     assert _build(tmp_path, folder) == 0
     out = tmp_path / "out"
-    with zipfile.ZipFile(out / f"{SAMPLE.stem}.docx") as package:
+    with zipfile.ZipFile(out / f"{SAMPLE.stem}-links.docx") as package:
         relationships = package.read("word/_rels/document.xml.rels").decode()
     assert href not in relationships
     assert "https://example.org/ok" in relationships
-    reader = PdfReader(io.BytesIO((out / f"{SAMPLE.stem}.pdf").read_bytes()))
+    reader = PdfReader(io.BytesIO((out / f"{SAMPLE.stem}-links.pdf").read_bytes()))
     uris = [
         str(annotation.get_object().get("/A", {}).get("/URI", ""))
         for page in reader.pages

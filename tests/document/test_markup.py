@@ -16,6 +16,7 @@ from briefgen.document.model import (
     Paragraph,
     Table,
     Text,
+    note_separator,
     plain_text,
 )
 
@@ -60,6 +61,34 @@ def test_notes_are_numbered_by_first_citation_and_uncited_notes_follow() -> None
         (1, "B"),
         (2, "A"),
         (3, "C"),
+    ]
+
+
+def test_citations_together_are_ascending_merged_and_ranged() -> None:
+    notes = "".join(f'<note id="{name}">{name}</note>' for name in "abcde")
+    document = parse_document(
+        _doc(
+            '<p>x<cite ref="a"/><cite ref="b"/><cite ref="c"/><cite ref="d"/><cite ref="e"/></p>'
+            '<p>y<cite ref="d"/><cite ref="b"/><cite ref="a"/><cite ref="c"/><cite ref="a"/></p>'
+            '<p>z<cite ref="c"/><cite ref="a"/></p>'
+            '<p>w<cite ref="e"/><cite ref="b"/><cite ref="a"/><cite ref="c"/>'
+            ' and<cite ref="a"/></p>'
+            f"<notes>{notes}</notes>"
+        )
+    )
+    _, ranged, pair, split, _ = document.blocks
+    assert isinstance(ranged, Paragraph) and isinstance(pair, Paragraph)
+    assert isinstance(split, Paragraph)
+    assert ranged.content[1:] == (NoteRef(1, "note-a"), NoteRef(4, "note-d", closes_range=True))
+    assert [note_separator(ranged.content, index) for index in (1, 2)] == ["", "\u2013"]
+    assert pair.content[1:] == (NoteRef(1, "note-a"), NoteRef(3, "note-c"))
+    assert note_separator(pair.content, 2) == ","
+    refs = [item for item in split.content if isinstance(item, NoteRef)]
+    assert [(ref.number, ref.closes_range) for ref in refs] == [
+        (1, False),
+        (3, True),
+        (5, False),
+        (1, False),
     ]
 
 

@@ -35,7 +35,7 @@ from briefgen.document.model import (
     Paragraph,
     Table,
     Text,
-    follows_note_ref,
+    note_separator,
 )
 from briefgen.writers.hyphenation import CELL_MIN, soft_hyphens
 
@@ -215,7 +215,6 @@ def _block_text(block: Block) -> str:
 
 def _content(content: Content) -> str:
     return "".join(
-        ("," if follows_note_ref(content, index) else "")
-        + (item.text if isinstance(item, Text) else str(item.number))
+        note_separator(content, index) + (item.text if isinstance(item, Text) else str(item.number))
         for index, item in enumerate(content)
     )

@@ -121,3 +121,24 @@ def test_docx_turns_on_word_automatic_hyphenation(theme: Theme, language: str) -
     heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles, re.S)
     assert heading is not None
     assert "<w:suppressAutoHyphens/>" in heading.group(0)
+
+
+def test_a_hyphenated_word_before_a_new_run_keeps_its_space(theme: Theme, tmp_path: Path) -> None:
+    """ReportLab loses the space after a soft-hyphenated word that ends a run."""
+    document = Document(
+        info=DocumentInfo(title="Runs"),
+        blocks=(
+            Paragraph(
+                (
+                    Text("Backed by extended deterrence. "),
+                    Text("\u201cironclad\u201d", italic=True),
+                )
+            ),
+        ),
+    )
+    path = tmp_path / "runs.pdf"
+    path.write_bytes(write_pdf(document, theme))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "extended deterrence. \u201cironclad\u201d" in text
