@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from briefgen.audience import AudienceError, audiences, for_audience, strictest
 from briefgen.cli import main
+from briefgen.errors import InvalidInputError
 from briefgen.validation import load_brief
 from tests.conftest import FIXTURES, SAMPLE
 
@@ -97,3 +98,66 @@ def test_unknown_audience_on_the_command_line_is_a_clear_error(
     assert main(["build", str(BRIEF), "-o", str(tmp_path), "--audience", "pres"]) == 1
     assert "did you mean 'press'" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+SETTINGS = FIXTURES / "audience_settings.yaml"
+
+
+def test_an_audience_hides_what_its_settings_say_and_carries_its_own_marking() -> None:
+    brief = load_brief(SETTINGS)
+    press = for_audience(brief, "press")
+    assert press.meta.prepared_for is None and press.meta.prepared_by == "Korea Desk"
+    assert press.agenda[0].talking_points == [] and press.agenda[0].objective is None
+    assert press.clearance is None
+    assert (press.meta.marking.banner, press.meta.marking.tlp) == ("UNCLASSIFIED", "TLP:CLEAR")
+    assert [point.text for point in press.summary] == [brief.summary[0].text]
+    internal = for_audience(brief, "internal")
+    assert internal.meta.marking.banner == "SENSITIVE BUT UNCLASSIFIED"
+    assert internal.agenda[0].talking_points == ["We welcome the statement."]
+
+
+def test_everyone_keeps_only_the_untagged_items() -> None:
+    for path in (BRIEF, SETTINGS):
+        brief = load_brief(path)
+        everyone = for_audience(brief, "everyone")
+        assert everyone.summary == [point for point in brief.summary if not point.audience]
+        assert all(not risk.audience for risk in everyone.risks)
+    assert for_audience(load_brief(BRIEF), "everyone").meta.marking.tlp == "TLP:GREEN"
+    with pytest.raises(AudienceError, match=r"everyone: the untagged items only"):
+        for_audience(load_brief(BRIEF), "x")
+
+
+def test_an_audience_marking_below_a_kept_item_is_refused_naming_it(tmp_path: Path) -> None:
+    text = SETTINGS.read_text(encoding="utf-8").replace(
+        "    classification: U\n    assessment: true\n",
+        "    classification: SBU\n    assessment: true\n",
+        1,
+    )
+    path = tmp_path / "under-marked.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AudienceError, match=r"marked UNCLASSIFIED but keeps .*The ministers met"):
+        for_audience(load_brief(path), "press")
+
+
+def test_an_item_cannot_be_tagged_everyone(tmp_path: Path) -> None:
+    path = tmp_path / "tagged.yaml"
+    path.write_text(
+        SETTINGS.read_text(encoding="utf-8").replace("[internal]", "[everyone]"), encoding="utf-8"
+    )
+    with pytest.raises(InvalidInputError) as caught:
+        load_brief(path)
+    (problem,) = caught.value.problems
+    assert problem.path == "summary[1].audience"
+    assert "leave this item untagged" in problem.message
+
+
+def test_the_press_version_prints_neither_hidden_parts_nor_the_internal_marking(
+    tmp_path: Path,
+) -> None:
+    command = ["build", str(SETTINGS), "-o", str(tmp_path), "--template", "action_memo"]
+    assert main([*command, "--audience", "press", "-f", "pdf"]) == 0
+    text = _pdf_text(tmp_path / "audience_settings-action_memo-press.pdf")
+    for hidden in ("Talking points", "Prepared for", "Deputy Secretary", "Jane Analyst", "SBU"):
+        assert hidden not in text, hidden
+    assert "TLP:AMBER" not in text and "TLP:CLEAR" in text
+    assert "(U) Assessment: The ministers met in Seoul" in text

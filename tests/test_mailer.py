@@ -257,3 +257,32 @@ def test_a_successful_login_sends_with_the_password_from_the_environment(
         controller.stop()
     assert seen == [("desk", "s3cret")]
     assert len(handler.received) == 1
+
+
+def test_the_email_body_carries_the_portion_marks_the_pdf_prints(tmp_path: Path) -> None:
+    brief = FIXTURES / "audience_settings.yaml"
+    eml = tmp_path / "internal.eml"
+    command = ["email", str(brief), "--to", "a@example.org", "-o", str(eml)]
+    assert main([*command, "--audience", "internal"]) == 0
+    message = _parse(eml.read_bytes())
+    plain = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert plain is not None and html is not None
+    text = plain.get_content()
+    assert "1. (U) Assessment: The ministers met in Seoul" in text
+    assert "2. (SBU) [TLP:AMBER] Assessment: Our fallback position" in text
+    assert "(SBU) [TLP:AMBER] Assessment: Our fallback position" in html.get_content()
+    pdf = render_brief(BuildRequest(brief, tmp_path, ("pdf",), audience="internal"))[0].data
+    (tmp_path / "internal.pdf").write_bytes(pdf)
+    from pypdf import PdfReader
+
+    printed = " ".join(page.extract_text() for page in PdfReader(tmp_path / "internal.pdf").pages)
+    assert "(SBU) [TLP:AMBER] Assessment: Our fallback position" in " ".join(printed.split())
+
+
+def test_the_email_dates_read_as_the_pdf_dates(tmp_path: Path) -> None:
+    assert main(_command(tmp_path, "--to", "ops@example.org")) == 0
+    plain = _parse((tmp_path / "brief.eml").read_bytes()).get_body(preferencelist=("plain",))
+    assert plain is not None
+    assert "Date: October 17, 2024" in plain.get_content()
+    assert "When: October 16, 2024" in plain.get_content()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from briefgen.models.types import (
     CountryCode,
@@ -84,8 +84,22 @@ def _tlp_white_renamed(value: Any) -> Any:
 
 TlpLabel = Annotated[Tlp, BeforeValidator(_tlp_white_renamed)]
 
+EVERYONE = "everyone"
+"""The audience of untagged items only: ``build --audience everyone``."""
+
+
+def _not_everyone(names: list[str]) -> list[str]:
+    if EVERYONE in names:
+        raise ValueError(
+            f"'{EVERYONE}' names the version of untagged items; leave this item untagged "
+            "to give it to everyone"
+        )
+    return names
+
+
 Audience = Annotated[
     list[Slug],
+    AfterValidator(_not_everyone),
     Field(
         description="Audiences this item is for, e.g. [principal, staff]; none means every "
         "audience. `build --audience NAME` leaves out items tagged only for others."
@@ -479,6 +493,33 @@ class Source(BriefModel):
     credibility: int | None = Field(None, ge=1, le=6, description="Admiralty credibility 1-6.")
 
 
+Hideable = Literal[
+    "talking_points",
+    "objectives",
+    "prepared_for",
+    "prepared_by",
+    "clearance",
+    "distribution",
+    "bios",
+]
+
+
+class AudienceSettings(BriefModel):
+    """How one audience's version differs beyond the items it keeps."""
+
+    hide: list[Hideable] = Field(
+        default_factory=list,
+        description="Parts this audience's version leaves out: talking_points, objectives "
+        "(of agenda items), prepared_for, prepared_by, clearance (the drafting and clearance "
+        "lines), distribution, bios (of participants).",
+    )
+    marking: Marking | None = Field(
+        None,
+        description="This audience's own marking (banner, TLP label, caveats, portion marks) "
+        "instead of meta.marking; it must still cover every item the version keeps.",
+    )
+
+
 class Brief(BriefModel):
     """A whole policy brief (schema_version 1)."""
 
@@ -514,4 +555,10 @@ class Brief(BriefModel):
     )
     organizations: list[Organization] = Field(
         default_factory=list, description="Groupings and bodies that can be commitment parties."
+    )
+    audiences: dict[Slug, AudienceSettings] = Field(
+        default_factory=dict,
+        description="Audience versions by name (`build --audience NAME`): what each hides and "
+        "its own marking, e.g. {press: {hide: [talking_points, prepared_for], marking: "
+        "{tlp: TLP:CLEAR}}}. `everyone` is the version of untagged items only.",
     )
