@@ -4,7 +4,7 @@
 reading a re-sent brief wants to know what is new, what changed and what was
 dropped, named by title, with values as the brief prints them: "Risk “Accidental
 inter-Korean clash”: likelihood up from 2 to 3; estimate now roughly even chance
-(was unlikely)". So this module turns a :class:`~briefgen.changes.BriefDiff` into
+(was unlikely)". So this module turns a :class:`~briefgen.transforms.changes.BriefDiff` into
 such lines: no ids (a renamed id is no change to a reader), no enum spellings
 (``roughly_even_chance``), no ISO dates, and nothing a reader never sees
 (audience tags, priorities, source ids).
@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from briefgen.changes import BriefDiff, FieldChange, SectionDiff, WordRun
 from briefgen.compose import dates
 from briefgen.models.brief import Brief
+from briefgen.transforms.changes import BriefDiff, FieldChange, SectionDiff, WordRun
 
 FIELD_WORDS: dict[str, str] = {
     "text": "wording",
@@ -71,7 +71,7 @@ FIELD_WORDS: dict[str, str] = {
     "marking.tlp": "TLP label",
     "marking.caveats": "caveats",
 }
-"""Field paths (as :func:`briefgen.changes.flatten` names them) in words."""
+"""Field paths (as :func:`briefgen.transforms.changes.flatten` names them) in words."""
 
 UNSEEN = frozenset({"id", "audience", "priority", "lang", "sources", "path", "accessed"})
 """Fields a reader never sees as such: leaving them out keeps ids and tags out of the
@@ -278,6 +278,6 @@ def _day(value: str) -> str:
 
 
 def _plain(text: str) -> str:
-    from briefgen.compose.inline import inline_to_plain
+    from briefgen.document.inline import inline_to_plain
 
     return inline_to_plain(text)

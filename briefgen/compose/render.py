@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.compose import changes_words, dates, view
-from briefgen.compose.inline import smart_quotes
+from briefgen.document.inline import smart_quotes
 from briefgen.document.markup import parse_document
-from briefgen.document.model import Document
+from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
-from briefgen.reading import read_regular_file
-from briefgen.resources import templates_root
+from briefgen.support.reading import read_regular_file
+from briefgen.support.resources import templates_root
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from briefgen.changes import BriefDiff
+    from briefgen.transforms.changes import BriefDiff
 
 ENTRY_TEMPLATE = "document.xml.j2"
 DEFAULT_TEMPLATE = "briefing_memo"
@@ -281,7 +281,7 @@ def template_environment(template: str) -> Environment:
 
 def _typographic(value: Any) -> Any:
     """Every plain brief value a template prints gets typographic quotes and apostrophes,
-    as inline text does (:func:`~briefgen.compose.inline.smart_quotes`); markup the view
+    as inline text does (:func:`~briefgen.document.inline.smart_quotes`); markup the view
     helpers built (``Markup``) has had them already, and is left alone."""
     if type(value) is str:
         return smart_quotes(value)
@@ -449,7 +449,7 @@ def _contained_loader(search_path: list[Path]) -> Any:
     Jinja already refuses ``..`` in template names; this also refuses a file
     whose real path (symbolic links followed) lies outside every folder, so a
     template folder from someone else cannot ``{% include %}`` the user's files
-    into a brief, and reads through :func:`briefgen.reading.read_regular_file`,
+    into a brief, and reads through :func:`briefgen.support.reading.read_regular_file`,
     so a FIFO or device named like a template is refused instead of blocking.
     """
     from jinja2 import BaseLoader, TemplateNotFound

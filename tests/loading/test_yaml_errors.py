@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from tests.conftest import FIXTURES, check_reference
 
 MISTAKES = FIXTURES / "yaml_mistakes"
