@@ -142,3 +142,29 @@ def test_a_hyphenated_word_before_a_new_run_keeps_its_space(theme: Theme, tmp_pa
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "extended deterrence. \u201cironclad\u201d" in text
+
+
+def test_the_sample_due_column_hyphenates_a_long_milestone(tmp_path: Path) -> None:
+    """The commitments table's narrow Due column, as a user builds it: "counternarcotics"
+    breaks at a syllable with a hyphen, never bare."""
+    from briefgen.build.pipeline import BuildRequest, render_brief
+    from tests.conftest import SAMPLE
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert "    due: future youth summits\n" in text
+    brief = tmp_path / "narcotics.yaml"
+    brief.write_text(text.replace("due: future youth summits", f"due: {WORDS}"), encoding="utf-8")
+    (rendered,) = render_brief(BuildRequest(brief, tmp_path, ("pdf",)))
+    path = tmp_path / "narcotics.pdf"
+    path.write_bytes(rendered.data)
+    lines = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "counter" in line)
+    cell = [line.strip() for line in lines[start : start + 12]]
+    cell[0] = cell[0][cell[0].index("counter") :]  # the Kind cell ("New") shares the line
+    words = _words_with_breaks(cell)[: len(WORDS.split())]
+    assert [word for word, _ in words] == WORDS.split(), cell
+    assert any(breaks for _, breaks in words), cell
+    for word, breaks in words:
+        assert set(breaks) <= _break_points(word), (word, breaks, cell)
