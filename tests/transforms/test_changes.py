@@ -159,28 +159,6 @@ def test_build_changes_since_adds_the_section_to_both_formats(tmp_path: Path) ->
             assert internal not in section, internal
 
 
-def test_the_changes_section_says_values_in_words(new: Brief) -> None:
-    from briefgen.compose import changes_words
-
-    risk = new.risks[0]
-    edited_risk = risk.model_copy(
-        update={"estimative": "almost_certain", "trend": "falling", "id": "renamed-risk"}
-    )
-    commitment = new.commitments[0].model_copy(update={"status": "stalled", "parties": ["JP"]})
-    edited = new.model_copy(
-        update={
-            "risks": [edited_risk, *new.risks[1:]],
-            "commitments": [commitment, *new.commitments[1:]],
-        }
-    )
-    sections = changes_words.changes_in_words(diff_briefs(new, edited), edited)
-    lines = {f"{line.item}: {line.details}" for section in sections for line in section.lines}
-    assert any("estimate now almost certain (was roughly even chance)" in line for line in lines)
-    assert any("trend now falling (was rising)" in line for line in lines), lines
-    assert any("status now stalled" in line and "parties now Japan" in line for line in lines)
-    assert not any("renamed-risk" in line or "_" in line for line in lines), lines
-
-
 def test_diff_shows_the_words_that_changed_in_text_and_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
