@@ -217,3 +217,28 @@ def test_a_theme_file_that_never_ends_is_refused(tmp_path: Path, source: str) ->
     with pytest.raises(ThemeError, match=expected):
         load_theme(path)
     assert time.perf_counter() - started < 5
+
+
+def test_a_theme_can_choose_the_date_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    british = theme_copy(
+        tmp_path / "british.toml", replace=('# date_locale = "en-GB"', 'date_locale = "en-GB"')
+    )
+    command = ["build", str(SAMPLE), "-o", str(tmp_path / "out"), "-f", "pdf"]
+    assert main([*command, "--theme", str(british)]) == 0
+    from pypdf import PdfReader
+
+    text = " ".join(
+        p.extract_text() for p in PdfReader(tmp_path / "out" / f"{SAMPLE.stem}.pdf").pages
+    )
+    assert "17 October 2024" in text and "October 17, 2024" not in text
+    nowhere = theme_copy(
+        tmp_path / "nowhere.toml", replace=('# date_locale = "en-GB"', 'date_locale = "xx-Nowhere"')
+    )
+    assert main(["validate", str(nowhere)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "nowhere.toml:6:1: error: date_locale:" in err
+        and "'xx-Nowhere' is not a locale Babel knows" in err
+    )
