@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build.pipeline import BuildRequest
+from briefgen.build.pipeline import BuildRequest, variant_suffix
 from briefgen.build.watch import WatchSet, watch_and_rebuild
 from briefgen.cli.main import build_and_report
 from tests.conftest import REPO, SAMPLE, theme_copy
@@ -32,6 +32,7 @@ class _Session:
 
     brief: Path
     out: Path
+    template: str | None = None
     reports: queue.Queue[tuple[str, list[str], bool]] = field(default_factory=queue.Queue)
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -47,7 +48,8 @@ class _Session:
 
     @property
     def pdf(self) -> Path:
-        return self.out / f"{self.brief.stem}.pdf"
+        """The watched PDF: ``<stem>-<layout>.pdf`` when a layout was chosen."""
+        return self.out / f"{self.brief.stem}{variant_suffix(self.template, None)}.pdf"
 
 
 def _copy_sample(folder: Path) -> Path:
@@ -69,9 +71,9 @@ class _SessionFactory:
         self.folder = folder
         self.threads: list[tuple[threading.Thread, threading.Event]] = []
 
-    def start(self, *, template: str = "briefing_memo", theme: Path | None = None) -> _Session:
+    def start(self, *, template: str | None = None, theme: Path | None = None) -> _Session:
         brief = _copy_sample(self.folder)
-        session = _Session(brief=brief, out=self.folder / "out")
+        session = _Session(brief=brief, out=self.folder / "out", template=template)
         request = BuildRequest(brief, session.out, ("pdf",), template, theme)
         ready = threading.Event()
 
