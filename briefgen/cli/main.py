@@ -129,7 +129,8 @@ def diff(old: Path, new: Path, output_format: str) -> int:
     """Show what changed between two versions.
 
     Items are matched by id (renames detected), key points and timeline entries by their
-    text; every changed field is listed.
+    text and named by their place counted from 0, as validate names them (summary[1]);
+    every changed field is listed, changed text word by word: [-deleted-] {+inserted+}.
     """
     from briefgen.errors import InvalidInputError
     from briefgen.transforms.changes import diff_briefs, format_diff_text
