@@ -16,6 +16,7 @@ syllables, by the dictionary of the document's (or the run's) language:
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache, lru_cache
 from typing import Any
@@ -43,7 +44,51 @@ def _dictionary(language: str) -> Any:
     tag = language.replace("-", "_")
     # pyphen's bare "en" is British; briefgen's default language is American English.
     name = pyphen.language_fallback("en_US" if tag.lower() == "en" else tag)
-    return pyphen.Pyphen(lang=name, left=LEFT_MIN, right=RIGHT_MIN) if name else None
+    if name is None:
+        return None
+    path = pyphen.LANGUAGES[name]
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = _patterns(path)
+    return pyphen.Pyphen(lang=name, left=LEFT_MIN, right=RIGHT_MIN)
+
+
+def _patterns(path: Any) -> Any:
+    """pyphen's parsed dictionary, kept in briefgen's cache folder as JSON.
+
+    pyphen parses a Hunspell pattern file line by line in Python: about 60 ms for
+    English, paid by every new process. The parsed patterns are plain strings and
+    numbers, so they are cached as JSON (never pickle) and rebuilt into the
+    ``HyphDict`` pyphen would have made. Dictionaries with non-standard
+    hyphenation (``ff=f``) are parsed each time, as they carry more than numbers.
+    """
+    import pyphen
+
+    from briefgen.support.cache import cached_bytes
+
+    version = getattr(pyphen, "VERSION", "") or getattr(pyphen, "__version__", "")
+    stat = path.stat()
+    key = [str(path), str(stat.st_size), str(stat.st_mtime_ns), str(version), "1"]
+    data = cached_bytes("hyphenation", key, lambda: _as_json(pyphen.HyphDict(path)))
+    if not data:
+        return pyphen.HyphDict(path)
+    patterns = json.loads(data)
+    parsed = object.__new__(pyphen.HyphDict)
+    parsed.patterns = {key: (start, tuple(values)) for key, (start, values) in patterns.items()}
+    parsed.cache = {}
+    parsed.maxlen = max(len(key) for key in parsed.patterns)
+    return parsed
+
+
+def _as_json(dictionary: Any) -> bytes:
+    """The patterns as JSON, or nothing when a value carries more than a number."""
+    patterns = dictionary.patterns
+    if any(type(value) is not int for _, values in patterns.values() for value in values):
+        return b""
+    return json.dumps(
+        {key: [start, list(values)] for key, (start, values) in patterns.items()},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
 
 
 def can_hyphenate(language: str | None) -> bool:

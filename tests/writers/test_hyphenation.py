@@ -168,3 +168,18 @@ def test_the_sample_due_column_hyphenates_a_long_milestone(tmp_path: Path) -> No
     assert any(breaks for _, breaks in words), cell
     for word, breaks in words:
         assert set(breaks) <= _break_points(word), (word, breaks, cell)
+
+
+def test_the_cached_dictionary_is_the_one_pyphen_parses() -> None:
+    """The patterns come back from briefgen's cache (JSON) exactly as pyphen parses them."""
+    import pyphen
+
+    from briefgen.writers import hyphenation
+
+    path = pyphen.LANGUAGES["en_US"]
+    parsed = pyphen.HyphDict(path)
+    for _ in range(2):  # made and stored, then read back
+        cached = hyphenation._patterns(path)
+        assert cached.patterns == parsed.patterns
+        assert cached.maxlen == parsed.maxlen
+        assert cached.positions("counternarcotics") == parsed.positions("counternarcotics")
