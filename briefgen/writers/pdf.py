@@ -436,7 +436,6 @@ _SPECS: dict[str, _Spec] = {
     "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
 }
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-_LAST_WORD_AND_SPACE = re.compile(r"\S+\s+$")
 URI_WASTE = 0.3
 """Break a URL (at a slash or dot) rather than leave this share of a line empty before it."""
 
@@ -639,10 +638,12 @@ class _Markup:
         language = item.lang or self._language
         # ReportLab drops the space after a word with soft hyphens when that space ends
         # a run ("deterrence. " before an italic quote): such a last word stays whole.
-        last = _LAST_WORD_AND_SPACE.search(item.text)
-        if last is None:
-            return soft_hyphens(item.text, language, shortest)
-        return soft_hyphens(item.text[: last.start()], language, shortest) + last.group()
+        text = item.text
+        stripped = text.rstrip()
+        if not stripped or len(stripped) == len(text):
+            return soft_hyphens(text, language, shortest)
+        cut = len(stripped) - len(stripped.split()[-1])
+        return soft_hyphens(text[:cut], language, shortest) + text[cut:]
 
     def _note_separator(self, separator: str, style: _Style) -> str:
         """The superscript comma or en dash between adjacent citation markers, in a theme
