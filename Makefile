@@ -11,8 +11,10 @@ SAMPLE := inputs/seoul-trilateral-2024-10-16.yaml
 # Programs the real-client tests drive (LibreOffice, poppler, qpdf), from Debian packages,
 # and the only fonts LibreOffice may see in the tests (DejaVu: a DOCX brings its own).
 SYSTEM_TOOLS    := soffice pdftoppm pdftotext pdffonts qpdf
-SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core
+# DejaVu for LibreOffice, and the US English hyphenation patterns LibreOffice needs to honour
+# a DOCX's automatic hyphenation (Word brings its own).
+SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/hyphen/hyph_en_US.dic
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core hyphen-en-us
 
 .PHONY: brief test lint typecheck unit schema bench bench-draft system-tools clean
 

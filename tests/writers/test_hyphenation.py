@@ -183,3 +183,27 @@ def test_the_cached_dictionary_is_the_one_pyphen_parses() -> None:
         assert cached.patterns == parsed.patterns
         assert cached.maxlen == parsed.maxlen
         assert cached.positions("counternarcotics") == parsed.positions("counternarcotics")
+
+
+def test_libreoffice_hyphenates_the_docx_due_column(tmp_path: Path, only_dejavu: Path) -> None:
+    """A real client honours the DOCX's automatic hyphenation: LibreOffice breaks the
+    Due column's long words at syllables with a hyphen (Word does the same)."""
+    from briefgen.build.pipeline import BuildRequest, render_brief
+    from tests.conftest import SAMPLE, libreoffice_pdf
+
+    text = SAMPLE.read_text(encoding="utf-8").replace("due: future youth summits", f"due: {WORDS}")
+    brief = tmp_path / "narcotics.yaml"
+    brief.write_text(text, encoding="utf-8")
+    (rendered,) = render_brief(BuildRequest(brief, tmp_path, ("docx",)))
+    document = tmp_path / "narcotics.docx"
+    document.write_bytes(rendered.data)
+    converted = libreoffice_pdf(document, tmp_path / "lo", only_dejavu)
+    lines = subprocess.run(
+        ["pdftotext", "-raw", str(converted), "-"], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "counter" in line)
+    cell = [line.strip() for line in lines[start : start + 12]]
+    cell[0] = cell[0][cell[0].index("counter") :]
+    words = _words_with_breaks(cell)[: len(WORDS.split())]
+    assert [word for word, _ in words] == WORDS.split(), cell
+    assert any(breaks for _, breaks in words), cell
