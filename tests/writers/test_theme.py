@@ -223,7 +223,8 @@ def test_a_theme_can_choose_the_date_style(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     british = theme_copy(
-        tmp_path / "british.toml", replace=('# date_locale = "en-GB"', 'date_locale = "en-GB"')
+        tmp_path / "british.toml",
+        replace=('name = "default"\n', 'name = "default"\ndate_locale = "en-GB"\n'),
     )
     command = ["build", str(SAMPLE), "-o", str(tmp_path / "out"), "-f", "pdf"]
     assert main([*command, "--theme", str(british)]) == 0
@@ -234,11 +235,12 @@ def test_a_theme_can_choose_the_date_style(
     )
     assert "17 October 2024" in text and "October 17, 2024" not in text
     nowhere = theme_copy(
-        tmp_path / "nowhere.toml", replace=('# date_locale = "en-GB"', 'date_locale = "xx-Nowhere"')
+        tmp_path / "nowhere.toml",
+        replace=('name = "default"\n', 'name = "default"\ndate_locale = "xx-Nowhere"\n'),
     )
     assert main(["validate", str(nowhere)]) == 1
     err = capsys.readouterr().err
     assert (
-        "nowhere.toml:6:1: error: date_locale:" in err
+        "nowhere.toml:4:1: error: date_locale:" in err
         and "'xx-Nowhere' is not a locale Babel knows" in err
     )
