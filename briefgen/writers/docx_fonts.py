@@ -13,8 +13,9 @@ This works on the finished package parts rather than inside the writer: which
 characters each face draws is read back from the runs and styles as Word
 resolves them, so whatever the writer puts in the package is covered, and the
 writer itself needs to know nothing about embedding. Only the characters the
-document draws (plus the digits a page-number field may show) go into each
-subset (fontTools), so the sample carries about 9 faces in well under 400 KB.
+document draws (plus the digits a page-number field may show and the hyphen automatic
+hyphenation adds) go into each subset (fontTools), so the sample carries about 9 faces
+in well under 400 KB.
 
 The parts are deterministic: the GUID is derived from the subset's bytes and
 fontTools keeps the font's own timestamps, so a rebuild is byte-identical.
@@ -51,6 +52,10 @@ _SETTINGS = "word/settings.xml"
 
 _FIELD_DIGITS = "0123456789"
 """A PAGE or NUMPAGES field shows "1" until Word or LibreOffice lays the pages out."""
+_LAYOUT_CHARACTERS = _FIELD_DIGITS + "-"
+"""What every carried face must draw besides the document's own characters: the digits
+of page fields, and the hyphen Word or LibreOffice adds where automatic hyphenation
+breaks a word (otherwise drawn in a fallback font: a foreign hyphen on the page)."""
 
 Slot = Literal["Regular", "Bold", "Italic", "BoldItalic"]
 _SLOTS: tuple[Slot, ...] = ("Regular", "Bold", "Italic", "BoldItalic")
@@ -464,7 +469,7 @@ def embed_fonts(parts: dict[str, bytes], theme: Theme) -> None:
 
 def _chars_for(usage: _Usage, family: str, spec: FontFamily, path: Path) -> frozenset[str]:
     """Every character drawn with ``path``: all styles of the family that resolve to it."""
-    chars: set[str] = set(_FIELD_DIGITS)
+    chars: set[str] = set(_LAYOUT_CHARACTERS)
     for (name, bold, italic), drawn in usage.chars.items():
         if name == family and spec.face(bold, italic) == path:
             chars.update(drawn)
