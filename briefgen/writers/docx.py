@@ -64,10 +64,10 @@ from briefgen.document.model import (
     heat_map_description,
     plain_text,
 )
+from briefgen.presentation.scripts import east_asian_tag, preferred_languages
 from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
-from briefgen.writers.scripts import east_asian_tag, preferred_languages
 
 __all__ = ["east_asian_font", "write_docx"]
 

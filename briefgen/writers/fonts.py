@@ -30,8 +30,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
+from briefgen.presentation.scripts import preferred_languages, primary
 from briefgen.theme import Theme
-from briefgen.writers.scripts import preferred_languages, primary
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""
@@ -234,7 +234,7 @@ class FontBook:
     ) -> _Chain:
         """The run's own language's families first, then the role's family, then the
         families of the languages its script suggests (as the DOCX writer chooses its
-        East Asian font, see :mod:`briefgen.writers.scripts`), then the fallbacks."""
+        East Asian font, see :mod:`briefgen.presentation.scripts`), then the fallbacks."""
         fonts = self._theme.fonts
         names = dict.fromkeys(
             [
