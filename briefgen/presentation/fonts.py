@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from briefgen.presentation.scripts import east_asian_tag, preferred_languages, primary
 from briefgen.presentation.styles import Role
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 
 def role_family(theme: Theme, role: Role) -> str:

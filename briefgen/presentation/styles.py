@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from briefgen.document.model import Align
+from briefgen.document.nodes import Align
 from briefgen.presentation.looks import heading_level
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 Role = Literal["body", "heading", "table"]
 """Which theme font family a style uses before any fallback (``fonts.body`` ...)."""
@@ -25,9 +25,9 @@ class StyleSpec:
 
     role: Role
     size: str
-    """Name of a :class:`~briefgen.theme.Sizes` field."""
+    """Name of a :class:`~briefgen.writers.theme.Sizes` field."""
     colour: str
-    """Name of a :class:`~briefgen.theme.Colors` field."""
+    """Name of a :class:`~briefgen.writers.theme.Colors` field."""
     scale: float = 1.0
     before: float = 0.0
     after: float = 0.0

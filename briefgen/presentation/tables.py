@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.document.model import Column, HeatMap, Table
+from briefgen.document.nodes import Column, HeatMap, Table
 
 
 @dataclass(frozen=True, slots=True)

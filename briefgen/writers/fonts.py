@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.presentation.scripts import preferred_languages, primary
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""

@@ -1,4 +1,4 @@
-"""HTML writer: render a :class:`~briefgen.document.model.Document` as one self-contained page.
+"""HTML writer: render a :class:`~briefgen.document.nodes.Document` as one self-contained page.
 
 The page is for reading on screen and printing, and is built to be accessible: a
 ``lang`` on the root, the marking banner and TLP label in a ``<header>`` and
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import assert_never, get_args
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Block,
     BulletList,
     Callout,
@@ -70,8 +70,8 @@ from briefgen.presentation.page import PageGeometry, page_format_pieces
 from briefgen.presentation.scripts import east_asian_tag
 from briefgen.presentation.styles import STYLES, Role
 from briefgen.presentation.tables import HEAT_MAP
-from briefgen.reading import read_regular_file
-from briefgen.theme import MAX_LOGO_BYTES, Theme
+from briefgen.support.reading import read_regular_file
+from briefgen.writers.theme import MAX_LOGO_BYTES, Theme
 
 __all__ = ["write_html"]
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, cast
 from briefgen.errors import BriefgenError
 
 if TYPE_CHECKING:
-    from briefgen.document.model import Document
-    from briefgen.theme import Theme
+    from briefgen.document.nodes import Document
+    from briefgen.writers.theme import Theme
 
 WriteFunction = Callable[["Document", "Theme"], bytes]
 
