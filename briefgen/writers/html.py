@@ -284,7 +284,7 @@ def _stylesheet(document: Document, theme: Theme, logo: bool) -> str:
         f"a {{ color: {colours.accent}; }}",
         "sup.note-ref { line-height: 0; }",
         "sup.note-ref a { text-decoration: none; padding: 0 0.1em; }",
-        ".back { text-decoration: none; margin-left: 0.3em; }",
+        ".back { margin-left: 0.3em; }",
         "h1, h2, h3, h4 { break-after: avoid; }",
         ".visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; "
         "clip-path: inset(50%); white-space: nowrap; }",
