@@ -13,6 +13,7 @@ composition, loading or any writer; the writers import it.
 
 from __future__ import annotations
 
+from briefgen.presentation.document import Presentation, present
 from briefgen.presentation.fonts import FontStack, east_asian_family, family_for_language
 from briefgen.presentation.looks import (
     LINK_SCHEMES,
@@ -34,6 +35,7 @@ __all__ = [
     "HeatMapGeometry",
     "LabelLook",
     "PageGeometry",
+    "Presentation",
     "PresentationError",
     "ResolvedStyle",
     "StyleSpec",
@@ -45,6 +47,7 @@ __all__ = [
     "heading_level",
     "is_link",
     "label_look",
+    "present",
     "resolve_style",
     "table_geometry",
     "tone_fill",

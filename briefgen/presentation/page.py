@@ -75,9 +75,10 @@ def page_format_pieces(page_format: str) -> list[str]:
     (a field is returned as its name in braces), for writers whose page numbers are
     live fields or counters rather than formatted text."""
     pieces: list[str] = []
+    literal_run = ""
     for literal, name, _, _ in string.Formatter().parse(check_page_format(page_format)):
-        if literal:
-            pieces.append(literal)
+        literal_run += literal
         if name is not None:
-            pieces.append("{" + name + "}")
-    return pieces
+            pieces += [literal_run, "{" + name + "}"] if literal_run else ["{" + name + "}"]
+            literal_run = ""
+    return [*pieces, literal_run] if literal_run else pieces

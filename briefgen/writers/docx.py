@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -64,6 +63,7 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
+from briefgen.presentation import Presentation, present
 from briefgen.presentation.scripts import east_asian_tag, preferred_languages
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
@@ -112,7 +112,6 @@ _PAGE_SIZES: dict[str, tuple[Length, Length]] = {
     "A4": (Mm(210), Mm(297)),
     "Letter": (Inches(8.5), Inches(11)),
 }
-_PAGE_PLACEHOLDERS = re.compile(r"(\{page\}|\{pages\})")
 _TABLE_STYLE_MARGINS = {"top": 28, "bottom": 28, "left": 85, "right": 85}
 """Cell padding of data tables, in twips (1.5 mm either side)."""
 _WORD_2013 = 15
@@ -129,8 +128,9 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     The same document and theme give byte-identical output: zip entries are
     stamped with ``document.info.created`` instead of the current time.
     """
+    looks = present(document, theme)
     word = docx.Document()
-    writer = _Writer(word, theme)
+    writer = _Writer(word, theme, looks)
     writer.prepare(document)
     for block in document.blocks:
         writer.block(block)
@@ -391,9 +391,10 @@ _STYLE_TYPE_NAMES = {
 class _Writer:
     """Appends blocks to one python-docx document; holds per-document counters."""
 
-    def __init__(self, word: WordDocument, theme: Theme) -> None:
+    def __init__(self, word: WordDocument, theme: Theme, looks: Presentation) -> None:
         self.word = word
         self.theme = theme
+        self.looks = looks
         width, _ = _PAGE_SIZES[theme.page.size]
         margins = Mm(theme.page.margin_left_mm + theme.page.margin_right_mm)
         self.text_width = Length(width - margins)
@@ -516,7 +517,7 @@ class _Writer:
         )
         self._add_text(page_line, Text(decor.footer_left))
         page_line.add_run("\t")
-        self._page_number(page_line, decor.page_format)
+        self._page_number(page_line)
         self._marking_line(self._new_paragraph("Footer", section.footer), decor)
 
     def _letterhead(self, paragraph: WordParagraph, text: str, *, with_logo: bool) -> None:
@@ -542,15 +543,14 @@ class _Writer:
 
     def _label(self, paragraph: WordParagraph, decor: PageDecor) -> None:
         """A TLP-style label: its colour on black, padded so the black shows around it."""
-        colour = self.theme.colors.labels.get(decor.label_tone)
+        look = self.looks.label
         run = self._add_text(paragraph, Text(f"{_NBSP}{decor.label}{_NBSP}", bold=True))
-        if colour is not None:
-            run.font.color.rgb = _rgb(colour)
-            ox.shade_run(run._r.get_or_add_rPr(), "000000")
+        run.font.color.rgb = _rgb(look.text)
+        ox.shade_run(run._r.get_or_add_rPr(), _hex(look.background))
 
-    def _page_number(self, paragraph: WordParagraph, page_format: str) -> None:
+    def _page_number(self, paragraph: WordParagraph) -> None:
         """Write "Page X of Y" with live PAGE and NUMPAGES fields in place of the placeholders."""
-        for piece in _PAGE_PLACEHOLDERS.split(page_format):
+        for piece in self.looks.page_format_pieces:
             if piece == "{page}":
                 self._field(paragraph, "PAGE")
             elif piece == "{pages}":

@@ -43,30 +43,28 @@ from briefgen.document.nodes import (
     HeatMap,
     NoteRef,
     Notes,
-    PageDecor,
     Paragraph,
     Table,
     Text,
     Tone,
-    dangling_note_refs,
     follows_note_ref,
     heat_map_description,
     inline_contents,
     plain_text,
 )
 from briefgen.presentation import (
-    PresentationError,
+    Presentation,
     ResolvedStyle,
     callout_fill,
     heading_level,
     is_link,
-    label_look,
+    present,
     resolve_style,
     table_geometry,
     tone_fill,
 )
 from briefgen.presentation.fonts import FontStack
-from briefgen.presentation.page import PageGeometry, page_format_pieces
+from briefgen.presentation.page import PageGeometry
 from briefgen.presentation.scripts import east_asian_tag
 from briefgen.presentation.styles import STYLES, Role
 from briefgen.presentation.tables import HEAT_MAP
@@ -102,12 +100,7 @@ def write_html(document: Document, theme: Theme) -> bytes:
     Raises :class:`~briefgen.presentation.PresentationError` for a page format that
     names other fields than ``{page}`` and ``{pages}`` or a citation of a missing note.
     """
-    dangling = dangling_note_refs(document.blocks)
-    if dangling:
-        raise PresentationError(
-            f"note reference [{dangling[0].number}] points at unknown anchor {dangling[0].target!r}"
-        )
-    page = _Page(document, theme)
+    page = _Page(document, theme, present(document, theme))
     return page.render().encode("utf-8")
 
 
@@ -266,17 +259,17 @@ _STYLE_SELECTORS = {
 """Where each style of the one typography table applies in the page."""
 
 
-def _stylesheet(document: Document, theme: Theme, logo: bool) -> str:
+def _stylesheet(theme: Theme, looks: Presentation) -> str:
     """The page's whole stylesheet: typography, tables, callouts, notes, heat map and the
     print rules that keep the markings on every printed page."""
     colours = theme.colors
-    page = PageGeometry.of(theme)
+    page = looks.page
     rules = [
         _font_variables(theme),
         f"body {{ margin: 0 auto; max-width: {page.text_width_mm:g}mm; padding: 0 1.5rem; "
         f"background: #FFFFFF; color: {colours.text}; font-family: var(--font-body); }}",
         *(
-            _style_rule(_STYLE_SELECTORS[name], resolve_style(theme, name))
+            _style_rule(_STYLE_SELECTORS[name], looks.styles[name])
             for name in STYLES
             if name in _STYLE_SELECTORS
         ),
@@ -334,24 +327,22 @@ def _stylesheet(document: Document, theme: Theme, logo: bool) -> str:
         "figure.heat-map { margin: 0.5em 0 1em; break-inside: avoid; }",
         "figure.heat-map svg { display: block; max-width: 100%; height: auto; }",
         "figure.heat-map text { font-family: var(--font-table); }",
-        _print_rules(document.decor, theme, logo),
+        _print_rules(theme, looks),
     ]
     return "\n".join(rules)
 
 
-def _print_rules(decor: PageDecor, theme: Theme, logo: bool) -> str:
+def _print_rules(theme: Theme, looks: Presentation) -> str:
     """``@page`` with the theme's paper and margins, and margin boxes that repeat the
     banner (top and bottom centre), the label (right), the letterhead text, the running
     title and "Page X of Y" on every printed page; the screen's header and footer,
     which say the same, are then left out."""
-    page = PageGeometry.of(theme)
-    small = resolve_style(theme, "decor")
-    banner = resolve_style(theme, "banner")
-    look = label_look(theme, decor.label_tone)
+    decor, page, look = looks.decor, looks.page, looks.label
+    small, banner = looks.styles["decor"], looks.styles["banner"]
     font = _font_family(theme, "heading", None)
     counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
     number = " ".join(
-        counters.get(piece) or _css_string(piece) for piece in page_format_pieces(decor.page_format)
+        counters.get(piece) or _css_string(piece) for piece in looks.page_format_pieces
     )
     running = f"{_css_string(decor.footer_left + '  ')} {number}" if decor.footer_left else number
     letterhead = theme.letterhead
@@ -390,7 +381,6 @@ def _print_rules(decor: PageDecor, theme: Theme, logo: bool) -> str:
             f"@top-right {{ content: {text}; {style}; }}",
             f"@bottom-right {{ content: {text}; {style}; }}",
         ]
-    del logo  # the logo is shown on screen; margin boxes cannot hold an image reliably
     margins = f"{page.top_mm:g}mm {page.right_mm:g}mm {page.bottom_mm:g}mm {page.left_mm:g}mm"
     return (
         f"@page {{ size: {page.size}; margin: {margins};\n  "
@@ -406,9 +396,10 @@ def _print_rules(decor: PageDecor, theme: Theme, logo: bool) -> str:
 class _Page:
     """Writes one document: ids, citations and heading levels are per page."""
 
-    def __init__(self, document: Document, theme: Theme) -> None:
+    def __init__(self, document: Document, theme: Theme, looks: Presentation) -> None:
         self.document = document
         self.theme = theme
+        self.looks = looks
         self.ids = _Ids()
         self.citations = _Citations(self.ids)
         self.citations.collect(document.blocks)
@@ -438,7 +429,7 @@ class _Page:
                 )
                 if value
             ),
-            f"<style>\n{_stylesheet(self.document, self.theme, logo is not None)}\n</style>",
+            f"<style>\n{_stylesheet(self.theme, self.looks)}\n</style>",
         ]
         body = [
             self._header(logo),
@@ -474,7 +465,7 @@ class _Page:
         if decor.banner:
             parts.append(f'<strong class="banner">{_text(decor.banner)}</strong>')
         if decor.label:
-            look = label_look(self.theme, decor.label_tone)
+            look = self.looks.label
             parts.append(
                 f'<strong class="label" style="color: {look.text}; '
                 f'background: {look.background}">{_text(decor.label)}</strong>'

@@ -24,7 +24,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +69,6 @@ from briefgen.document.nodes import (
     Inline,
     NoteRef,
     Notes,
-    PageDecor,
     Paragraph,
     Table,
     Text,
@@ -78,6 +76,7 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
+from briefgen.presentation import Presentation, present
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -103,10 +102,6 @@ _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 _CELL_PAD_X = 5.0
 _CELL_PAD_Y = 3.5
-_LABEL_BOX_BG = "#000000"
-"""TLP labels are coloured text on black, per the FIRST TLP 2.0 standard."""
-_LABEL_DEFAULT = "#FFFFFF"
-"""Label text colour when the theme has none for the document's ``label_tone``."""
 
 
 def write_pdf(document: Document, theme: Theme) -> bytes:
@@ -117,8 +112,9 @@ def write_pdf(document: Document, theme: Theme) -> bytes:
     a note reference to an anchor the document does not define.  The same
     document and theme always give the same bytes.
     """
+    looks = present(document, theme)
     fonts = font_book(theme)
-    decor = _Decor(document.decor, theme, fonts)
+    decor = _Decor(looks, theme, fonts)
     return _build(document, theme, fonts, decor)
 
 
@@ -587,10 +583,9 @@ def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
 class _Markup:
     """Turns inline content into ReportLab paragraph markup, escaping every piece of text."""
 
-    def __init__(self, theme: Theme, fonts: FontBook, anchors: frozenset[str]) -> None:
+    def __init__(self, theme: Theme, fonts: FontBook) -> None:
         self._fonts = fonts
         self._link_colour = theme.colors.accent
-        self._anchors = anchors
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
@@ -624,13 +619,8 @@ class _Markup:
         return f"<super>{self.text(',', style.role)}</super>"
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
-        """Render a citation as a superscript number linking to the note's destination.
-
-        A dangling target would make ReportLab fail at save time with an
-        obscure message, so it is reported here by name.
-        """
-        if target not in self._anchors:
-            raise PdfWriteError(f"note reference [{number}] points at unknown anchor {target!r}")
+        """Render a citation as a superscript number linking to the note's destination
+        (:func:`~briefgen.presentation.present` has checked that the note exists)."""
         runs = self._runs(self._fonts.segments(str(number), style.role, lang=None))
         return f"<super>{self._link('#' + target, runs)}</super>"
 
@@ -693,7 +683,7 @@ class _Story:
         """Return the flowables of all blocks in reading order, adding their elements to
         ``root`` in the same order (the structure tree follows the model, not the page),
         with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
-        self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
+        self._markup = _Markup(self._theme, self._fonts)
         self.targets, self.notes = _targets(blocks)
         self._heading_level = 0
         story: list[Any] = []
@@ -1074,17 +1064,6 @@ def _language(content: Content) -> str:
     return ""
 
 
-def _anchors(blocks: Sequence[Block]) -> frozenset[str]:
-    """Return every link target the document defines (heading and note anchors)."""
-    anchors: set[str] = set()
-    for block in blocks:
-        if isinstance(block, Heading):
-            anchors.add(block.anchor)
-        elif isinstance(block, Notes):
-            anchors.update(note.anchor for note in block.items)
-    return frozenset(anchors)
-
-
 def _columns(block: Table) -> list[Column]:
     """Return one column per cell of the widest row, defaulting missing column layouts."""
     count = max([len(block.columns), len(block.header), *(len(row) for row in block.rows)])
@@ -1266,15 +1245,16 @@ class _Decor:
     the bottom band.
     """
 
-    def __init__(self, decor: PageDecor, theme: Theme, fonts: FontBook) -> None:
+    def __init__(self, looks: Presentation, theme: Theme, fonts: FontBook) -> None:
+        decor = looks.decor
         self._theme = theme
         self._fonts = fonts
-        self._format = _check_page_format(decor.page_format)
+        self._format = looks.page_format
         self._page_size: tuple[float, float] = A4 if theme.page.size == "A4" else LETTER
         self._banner = fonts.segments(decor.banner, "heading", bold=True, lang=None)
         self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
         self._running = fonts.segments(decor.footer_left, "heading", lang=None)
-        self._label_colour = theme.colors.labels.get(decor.label_tone, _LABEL_DEFAULT)
+        self._label_look = looks.label
         letterhead = theme.letterhead
         self._header_text = fonts.segments(letterhead.header_text, "heading", lang=None)
         self._footer_text = fonts.segments(letterhead.footer_text, "heading", lang=None)
@@ -1376,9 +1356,9 @@ class _Decor:
         width = self._fonts.width(self._label, size)
         pad_x, pad_y, descent = size * 0.45, size * 0.35, size * 0.2
         box_w, box_h = width + 2 * pad_x, size * 0.95 + 2 * pad_y
-        canv.setFillColor(_hex(_LABEL_BOX_BG))
+        canv.setFillColor(_hex(self._label_look.background))
         canv.roundRect(right - box_w, y - pad_y - descent, box_w, box_h, 1.5, stroke=0, fill=1)
-        self._text(canv, self._label, size, right - box_w / 2, y, self._label_colour)
+        self._text(canv, self._label, size, right - box_w / 2, y, self._label_look.text)
 
     def _text(
         self, canv: Any, segments: list[Segment], size: float, centre: float, y: float, colour: str
@@ -1420,21 +1400,3 @@ def _fit(fonts: FontBook, segments: list[Segment], size: float, room: float) -> 
         else:
             high = middle - 1
     return shortened(low)
-
-
-def _check_page_format(page_format: str) -> str:
-    """Accept only plain ``{page}`` and ``{pages}`` fields so a template cannot reach attributes."""
-    try:
-        fields = list(string.Formatter().parse(page_format))
-    except ValueError as error:
-        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
-    for _, name, spec, _ in fields:
-        if name is not None and (name not in {"page", "pages"} or "{" in (spec or "")):
-            raise PdfWriteError(
-                f"page format {page_format!r} may only use {{page}} and {{pages}}, not {{{name}}}"
-            )
-    try:
-        page_format.format(page=1, pages=1)
-    except (ValueError, TypeError) as error:
-        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
-    return page_format

@@ -28,7 +28,9 @@ from briefgen.document.nodes import (
     Document,
     DocumentInfo,
     Heading,
+    Note,
     NoteRef,
+    Notes,
     PageDecor,
     Paragraph,
     Text,
@@ -491,6 +493,7 @@ def test_control_characters_are_dropped_not_fatal(theme: Theme) -> None:
         blocks=(
             Heading(1, (Text(dirty),), anchor="x\x00"),
             Paragraph((Text(dirty, href="https://e.org/\x00"), NoteRef(1, "n\x01"))),
+            Notes((Note(1, "n\x01", (Text(dirty),)),)),
         ),
     )
     word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
@@ -505,13 +508,14 @@ def test_empty_document_still_valid(theme: Theme) -> None:
     assert word.core_properties.title == "Empty"
 
 
-def test_unknown_label_tone_falls_back_to_plain_bold(theme: Theme) -> None:
+def test_unknown_label_tone_is_white_on_black_as_in_the_pdf(theme: Theme) -> None:
     base = sample_document()
     decor = dataclasses.replace(base.decor, label="CUSTOM", label_tone="nope")
     word: Any = docx.Document(io.BytesIO(write_docx(dataclasses.replace(base, decor=decor), theme)))
     label = word.sections[0].header.paragraphs[0].runs[-1]
     assert label.text == "\u00a0CUSTOM\u00a0"
-    assert label.element.rPr.find(f"{W}shd") is None
+    assert label.element.rPr.find(f"{W}shd").get(f"{W}fill") == "000000"
+    assert str(label.font.color.rgb) == "FFFFFF"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[FIXTURE_HEALTH_CHECK])
@@ -521,10 +525,16 @@ def test_any_text_builds_and_reads_back(
 ) -> None:
     document = Document(
         info=DocumentInfo(title=text, author=text, keywords=(text,)),
-        decor=PageDecor(banner=text, label=text, footer_left=text, page_format=text),
+        decor=PageDecor(
+            banner=text,
+            label=text,
+            footer_left=text,
+            page_format=text.replace("{", "{{").replace("}", "}}") + " {page}",
+        ),
         blocks=(
             Heading(1, (Text(text, lang=lang),), anchor=anchor),
-            Paragraph((Text(text, href="https://e.org/" + text), NoteRef(1, anchor))),
+            Paragraph((Text(text, href="https://e.org/" + text), NoteRef(1, "n-" + anchor))),
+            Notes((Note(1, "n-" + anchor, (Text(text),)),)),
         ),
     )
     word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
