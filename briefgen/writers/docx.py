@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, assert_never, cast
 
@@ -59,11 +59,19 @@ from briefgen.document.nodes import (
     ParagraphStyle,
     Table,
     Text,
+    Tone,
     follows_note_ref,
     heat_map_description,
     plain_text,
 )
-from briefgen.presentation import Presentation, present
+from briefgen.presentation import (
+    Presentation,
+    callout_fill,
+    heading_level,
+    present,
+    table_geometry,
+    tone_fill,
+)
 from briefgen.presentation.scripts import east_asian_tag, preferred_languages
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
@@ -592,8 +600,7 @@ class _Writer:
 
     def _heading(self, block: Heading) -> None:
         self._last_heading = plain_text(block.content)
-        level = min(max(block.level, 1), 3)
-        paragraph = self._new_paragraph(f"Heading {level}")
+        paragraph = self._new_paragraph(f"Heading {heading_level(block.level)}")
         self._add_content(paragraph, block.content)
         self._bookmark(paragraph, block.anchor)
 
@@ -652,8 +659,9 @@ class _Writer:
         """A data table: fixed column widths, repeating shaded header, striped rows."""
         if block.caption:
             self._caption(block.caption, keep_next=True)
-        widths = _split_width(self.text_width, [c.weight for c in block.columns])
-        aligns = [c.align for c in block.columns]
+        geometry = table_geometry(block)
+        widths = _split_width(self.text_width, geometry.fractions)
+        aligns = [c.align for c in geometry.columns]
         table = self._new_table(1 + len(block.rows), widths, TABLE_STYLE)
         ox.use_style_header_and_bands(table._tbl)
         caption = plain_text(block.caption) if block.caption else self._last_heading
@@ -672,7 +680,7 @@ class _Writer:
 
     def _tone_fill(self, cell: Cell) -> str | None:
         """A cell's tone colour, or None to leave the style's band fill."""
-        tone = self.theme.colors.tone(cell.tone)
+        tone = tone_fill(self.theme, cell.tone)
         return _hex(tone) if tone else None
 
     def _fill_row(
@@ -721,7 +729,7 @@ class _Writer:
 
     def _definitions(self, block: DefinitionList) -> None:
         """Label/value pairs as a borderless two-column table aligned with the body text."""
-        widths = _split_width(self.text_width, [1.0, 3.0])
+        widths = _split_width(self.text_width, [0.25, 0.75])
         table = self._new_table(len(block.items), widths, None)
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, ox.NO_BORDER))
         ox.set_table_cell_margins(table._tbl, {"top": 0, "bottom": 0, "left": 0, "right": 113})
@@ -745,7 +753,7 @@ class _Writer:
         row = table.rows[0]
         ox.forbid_row_split(row._tr)
         cell = _cells(row)[0]
-        ox.shade_cell(cell._tc, self._callout_fill(block))
+        ox.shade_cell(cell._tc, _hex(callout_fill(self.theme, block.tone)))
         ox.set_cell_borders(cell._tc, {"left": ("single", 24, _hex(self.theme.colors.accent))})
         title = cell.paragraphs[0]
         self._styled(title, CALLOUT_TITLE)
@@ -757,12 +765,6 @@ class _Writer:
                 target = self._new_paragraph(PARAGRAPH_STYLES[part.style], cell)
                 self._add_content(target, part.content)
         self._spacer()
-
-    def _callout_fill(self, block: Callout) -> str:
-        """The theme's callout background for accent callouts, else the tone's colour."""
-        colours = self.theme.colors
-        tone = None if block.tone == "accent" else colours.tone(block.tone)
-        return _hex(tone or colours.callout_bg)
 
     def _heat_map(self, block: HeatMap) -> None:
         """Row labels, tone-shaded squares holding their labels, then a column-label row.
@@ -800,7 +802,7 @@ class _Writer:
         if not block.x_title and not block.caption:
             self._spacer()
 
-    def _heat_row(self, row: _Row, label: str, cells: Sequence[tuple[str, str]]) -> None:
+    def _heat_row(self, row: _Row, label: str, cells: Sequence[tuple[Tone, str]]) -> None:
         ox.forbid_row_split(row._tr)
         row.height = Mm(12)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -808,7 +810,7 @@ class _Writer:
         self._heat_cell(targets[0], label, "right")
         for target, (tone, text) in zip(targets[1:], cells, strict=False):
             self._heat_cell(target, text, "center")
-            colour = self.theme.colors.tone(tone)
+            colour = tone_fill(self.theme, tone)
             if colour:
                 ox.shade_cell(target._tc, _hex(colour))
 
@@ -961,12 +963,10 @@ def _numbered_from_first(block: Notes) -> bool:
     return all(note.number == first + index for index, note in enumerate(block.items))
 
 
-def _split_width(total: Length, weights: Iterable[float]) -> list[int]:
-    """Share ``total`` (converted to twips) by weight; the last column takes the rounding."""
-    weights = [max(weight, 0.0) for weight in weights] or [1.0]
+def _split_width(total: Length, fractions: Sequence[float]) -> list[int]:
+    """Share ``total`` (converted to twips) by fraction; the last column takes the rounding."""
     twips = int(total.twips)
-    whole = sum(weights) or float(len(weights))
-    widths = [int(twips * (weight or 1.0) / whole) for weight in weights[:-1]]
+    widths = [int(twips * fraction) for fraction in fractions[:-1]]
     return [*widths, twips - sum(widths)]
 
 

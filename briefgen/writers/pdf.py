@@ -76,7 +76,15 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
-from briefgen.presentation import Presentation, present
+from briefgen.presentation import (
+    Presentation,
+    callout_fill,
+    present,
+    table_geometry,
+    tone_fill,
+)
+from briefgen.presentation.looks import HeadingLevels
+from briefgen.presentation.styles import heading_style
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -475,7 +483,7 @@ class _Styles:
 
     def heading(self, level: int) -> _Style:
         """Return the style of a heading level, clamped to the three levels a theme sizes."""
-        return self[f"h{min(max(level, 1), 3)}"]
+        return self[heading_style(level)]
 
     def cell(self, align: Align, header: bool, bold: bool) -> _Style:
         """Return the style of a table cell; header cells use the header text colour."""
@@ -685,7 +693,7 @@ class _Story:
         with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
         self._markup = _Markup(self._theme, self._fonts)
         self.targets, self.notes = _targets(blocks)
-        self._heading_level = 0
+        self._heading_levels = HeadingLevels()
         story: list[Any] = []
         for index, block in enumerate(blocks):
             if mark_body_end and _notes_start(blocks, index):
@@ -747,13 +755,11 @@ class _Story:
         """H1-H3 for the heading, never more than one level below the previous heading (the
         title counts as H1): PDF/UA readers navigate by levels, and a skipped one reads as a
         missing section.  The outline clamps the same way."""
-        level = max(1, min(block.level, 3, self._heading_level + 1))
-        self._heading_level = level
-        return parent.add(f"H{level}")
+        return parent.add(f"H{self._heading_levels.next(block.level)}")
 
     def _paragraph(self, block: Paragraph, parent: Node) -> Any:
         if block.style == "title":
-            self._heading_level = 1  # role-mapped to H1
+            self._heading_levels.title()  # role-mapped to H1
         tag = parent.add(_PARAGRAPH_ROLES[block.style])
         return self._para(block.content, self._styles[block.style], tag)
 
@@ -808,10 +814,11 @@ class _Story:
         )
 
     def _table(self, block: Table, parent: Node) -> list[Any]:
-        columns = _columns(block)
+        geometry = table_geometry(block)
+        columns = list(geometry.columns)
         if not columns:
             return []
-        widths = _widths(columns, self._width)
+        widths = geometry.widths(self._width)
         tags = parent.add("Table")
         caption = (
             [self._para(block.caption, self._styles["caption"], tags.add("Caption"))]
@@ -871,7 +878,7 @@ class _Story:
             ]
         for y, row in enumerate(block.rows, start=first):
             for x, cell in enumerate(row):
-                fill = c.tone(cell.tone)
+                fill = tone_fill(self._theme, cell.tone)
                 if fill:
                     commands.append(("BACKGROUND", (x, y), (x, y), _hex(fill)))
         return commands
@@ -920,7 +927,7 @@ class _Story:
         Tagged as a ``Callout`` (a Div) titled by its title, whose first paragraph is that title.
         """
         c = self._theme.colors
-        fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
+        fill = callout_fill(self._theme, block.tone)
         tags = parent.add("Callout", title=block.title)
         title = self._styles.paragraph(
             self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
@@ -976,7 +983,7 @@ class _Story:
         cells = [
             [
                 (
-                    _hex(self._theme.colors.tone(cell.tone) or "#FFFFFF"),
+                    _hex(tone_fill(self._theme, cell.tone) or "#FFFFFF"),
                     self._text_para(", ".join(cell.labels), styles["heat-cell"]),
                 )
                 for cell in row
@@ -1062,21 +1069,6 @@ def _language(content: Content) -> str:
         (lang,) = langs
         return lang or ""
     return ""
-
-
-def _columns(block: Table) -> list[Column]:
-    """Return one column per cell of the widest row, defaulting missing column layouts."""
-    count = max([len(block.columns), len(block.header), *(len(row) for row in block.rows)])
-    return [*block.columns, *[Column()] * (count - len(block.columns))]
-
-
-def _widths(columns: Sequence[Column], width: float) -> list[float]:
-    """Split ``width`` by column weight; non-positive weights fall back to equal columns."""
-    weights = [max(column.weight, 0.0) for column in columns]
-    total = sum(weights)
-    if total <= 0:
-        weights, total = [1.0] * len(columns), float(len(columns))
-    return [width * weight / total for weight in weights]
 
 
 # --- heat map -----------------------------------------------------------------------------
