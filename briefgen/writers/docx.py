@@ -72,12 +72,12 @@ from briefgen.presentation import (
     table_geometry,
     tone_fill,
 )
-from briefgen.presentation.scripts import east_asian_tag, preferred_languages
+from briefgen.presentation.fonts import east_asian_family
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.theme import Theme
 
-__all__ = ["east_asian_font", "write_docx"]
+__all__ = ["write_docx"]
 
 # Word style names. Built-in names keep Word's navigation pane, TOC and list
 # numbering working; "Brief ..." styles are ours.
@@ -146,32 +146,6 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     parts = _package_members(word)
     embed_fonts(parts, theme)
     return _reproducible_zip(parts, _utc(document.info.created))
-
-
-# --- fonts for East Asian text --------------------------------------------------------------
-
-
-def east_asian_font(theme: Theme, text: str, lang: str | None) -> tuple[str | None, str | None]:
-    """Return ``(family, language tag)`` for a run's East Asian characters.
-
-    Word draws Hangul, kana and ideographs with the run's ``eastAsia`` font,
-    so a Korean name needs NanumGothic there even inside an English run. The
-    language comes from ``lang`` when it is Korean, Japanese or Chinese, else
-    from the script (Hangul is Korean, kana Japanese); ideographs alone are
-    ambiguous, so they get a font that can draw them but no language tag.
-    ``(None, None)`` means the run needs nothing East Asian.
-    """
-    tag = east_asian_tag(text, lang)
-    candidates = preferred_languages(text, lang)
-    family = next((f for f in (_family_for(theme, c) for c in candidates) if f), None)
-    return family, tag
-
-
-def _family_for(theme: Theme, subtag: str) -> str | None:
-    """Return the first family whose ``langs`` include ``subtag``, fallbacks first."""
-    families = theme.fonts.families
-    names = [*theme.fonts.fallbacks, *families]
-    return next((n for n in names if n in families and subtag in families[n].langs), None)
 
 
 # --- styles ---------------------------------------------------------------------------------
@@ -876,7 +850,7 @@ class _Writer:
 
     def _tag_language(self, run: Run, text: Text) -> None:
         """Give East Asian runs their font and language; tag other known languages."""
-        family, east_asian = east_asian_font(self.theme, text.text, text.lang)
+        family, east_asian = east_asian_family(self.theme, text.text, text.lang)
         latin = text.lang if text.lang and east_asian != text.lang else None
         if family is None and east_asian is None and latin is None:
             return

@@ -84,13 +84,12 @@ from briefgen.presentation import (
     tone_fill,
 )
 from briefgen.presentation.looks import HeadingLevels
-from briefgen.presentation.styles import heading_style
+from briefgen.presentation.styles import Role, heading_style
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
     PdfWriteError,
-    Role,
     Segment,
     font_book,
 )

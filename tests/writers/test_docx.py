@@ -35,7 +35,8 @@ from briefgen.document.nodes import (
     Paragraph,
     Text,
 )
-from briefgen.writers.docx import east_asian_font, write_docx
+from briefgen.presentation.fonts import east_asian_family as east_asian_font
+from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
 from briefgen.writers.theme import Theme
 from tests.conftest import libreoffice_pdf, pdf_font_families

@@ -435,7 +435,7 @@ def test_created_date_is_naive_utc_safe(theme: Theme) -> None:
 def test_untagged_east_asian_text_gets_the_same_font_in_pdf_and_docx(
     theme: Theme, text: str, family: str
 ) -> None:
-    from briefgen.writers.docx import east_asian_font
+    from briefgen.presentation.fonts import east_asian_family as east_asian_font
 
     assert east_asian_font(theme, text, None)[0] == family
     faces = theme.family(family)
