@@ -25,7 +25,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -84,7 +84,7 @@ from briefgen.presentation import (
     tone_fill,
 )
 from briefgen.presentation.looks import HeadingLevels
-from briefgen.presentation.styles import Role, heading_style
+from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -394,49 +394,6 @@ def _hex(value: str) -> Any:
     return colors.HexColor(value)
 
 
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    """How a style derives from the theme; spacing and indents are in multiples of its size."""
-
-    role: Role
-    size: str
-    """Name of a :class:`~briefgen.writers.theme.Sizes` field."""
-    colour: str
-    """Name of a :class:`~briefgen.writers.theme.Colors` field."""
-    scale: float = 1.0
-    before: float = 0.0
-    after: float = 0.0
-    indent: float = 0.0
-    bold: bool = False
-    italic: bool = False
-    keep: bool = False
-    """keepWithNext: never leave this paragraph alone at the bottom of a page."""
-    align: Align = "left"
-    lead: float | None = None
-    """Line height as a multiple of the size; None uses the theme's ``leading``."""
-
-
-_SPECS: dict[str, _Spec] = {
-    "body": _Spec("body", "body", "text", after=0.6),
-    "lead": _Spec("body", "body", "text", scale=1.15, after=0.7),
-    "small": _Spec("body", "small", "muted", after=0.6),
-    "quote": _Spec("body", "body", "text", after=0.7, indent=1.6, italic=True),
-    "title": _Spec("heading", "title", "accent", after=0.3, bold=True, lead=1.2),
-    "subtitle": _Spec("heading", "subtitle", "muted", after=1.0),
-    "h1": _Spec("heading", "h1", "accent", before=1.1, after=0.45, bold=True, keep=True),
-    "h2": _Spec("heading", "h2", "accent", before=1.0, after=0.35, bold=True, keep=True),
-    "h3": _Spec("heading", "h3", "text", before=0.9, after=0.3, bold=True, keep=True),
-    "caption": _Spec("table", "small", "muted", before=0.4, after=0.5, bold=True, keep=True),
-    "item": _Spec("body", "body", "text", after=0.25),
-    "note": _Spec("body", "small", "text", after=0.3),
-    "label": _Spec("heading", "body", "muted", scale=0.9, bold=True),
-    "value": _Spec("body", "body", "text"),
-    "callout-title": _Spec("heading", "body", "accent", after=0.3, bold=True),
-    "heat-cell": _Spec("table", "small", "text", bold=True, align="center"),
-    "heat-axis": _Spec("table", "small", "muted", align="center"),
-    "heat-row": _Spec("table", "small", "muted", align="right"),
-    "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
-}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
@@ -477,8 +434,9 @@ class _Styles:
         )
 
     def __getitem__(self, name: str) -> _Style:
-        """Return a style of :data:`_SPECS` by name (paragraph styles use the model's names)."""
-        return self._style(name, _SPECS[name])
+        """Return a style of the typography table (:data:`~briefgen.presentation.STYLES`) by
+        name; paragraph styles use the model's names."""
+        return self._style(name, STYLES[name])
 
     def heading(self, level: int) -> _Style:
         """Return the style of a heading level, clamped to the three levels a theme sizes."""
@@ -486,35 +444,36 @@ class _Styles:
 
     def cell(self, align: Align, header: bool, bold: bool) -> _Style:
         """Return the style of a table cell; header cells use the header text colour."""
-        colour = "table_header_text" if header else "text"
-        spec = _Spec("table", "table", colour, bold=header or bold, align=align, lead=1.25)
+        base = STYLES["header-cell" if header else "cell"]
+        spec = replace(base, bold=base.bold or bold, align=align)
         return self._style(f"cell-{align}-{header}-{bold}", spec)
 
-    def _style(self, name: str, spec: _Spec) -> _Style:
+    def _style(self, name: str, spec: StyleSpec) -> _Style:
         style = self._cache.get(name)
         if style is None:
             style = self._cache[name] = self._make(name, spec)
         return style
 
-    def _make(self, name: str, spec: _Spec) -> _Style:
-        size = float(getattr(self._theme.sizes, spec.size)) * spec.scale
+    def _make(self, name: str, spec: StyleSpec) -> _Style:
+        """A ReportLab style carrying the resolved style (see :mod:`briefgen.presentation`)."""
+        style = resolve_style(self._theme, name, spec)
         para = RLStyle(
             name,
-            fontName=self._fonts.face(spec.role, spec.bold, spec.italic).name,
-            fontSize=size,
-            leading=size * (spec.lead or self._theme.sizes.leading),
-            textColor=_hex(getattr(self._theme.colors, spec.colour)),
-            spaceBefore=size * spec.before,
-            spaceAfter=size * spec.after,
-            leftIndent=size * spec.indent,
-            rightIndent=size * spec.indent,
-            alignment=_ALIGN[spec.align],
-            keepWithNext=int(spec.keep),
+            fontName=self._fonts.face(style.role, style.bold, style.italic).name,
+            fontSize=style.size,
+            leading=style.leading,
+            textColor=_hex(style.colour),
+            spaceBefore=style.space_before,
+            spaceAfter=style.space_after,
+            leftIndent=style.indent,
+            rightIndent=style.indent,
+            alignment=_ALIGN[style.align],
+            keepWithNext=int(style.keep_with_next),
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=1,
         )
-        return _Style(para, spec.role, spec.bold, spec.italic)
+        return _Style(para, style.role, style.bold, style.italic)
 
 
 def _parse_paragraph(markup: str, style: RLStyle) -> _ParsedParagraph:
