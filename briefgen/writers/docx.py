@@ -22,7 +22,7 @@ import io
 import threading
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, assert_never, cast
 
 import docx
@@ -73,6 +73,7 @@ from briefgen.presentation import (
     tone_fill,
 )
 from briefgen.presentation.fonts import east_asian_family
+from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.theme import Theme
@@ -166,49 +167,66 @@ class _Look:
     """Line height as a multiple of ``size``, written as a minimum in points (see below)."""
     indent_mm: float | None = None
     hanging_mm: float | None = None
+    indent_pt: float | None = None
+    """Left and right indent in points (a quotation's inset)."""
     keep_next: bool | None = None
 
 
+_FIELDS = ("family", "size", "bold", "italic", "colour", "before", "after", "line", "keep_next")
+
+
+def _look(style: ResolvedStyle, *fields: str, **extra: Any) -> _Look:
+    """The Word look of a style of the typography table, setting only ``fields`` (the rest
+    stay with the style it is based on). Sizes are rounded to Word's half points."""
+    values: dict[str, Any] = {
+        "family": style.family,
+        "size": round(style.size * 2) / 2,
+        "bold": style.bold,
+        "italic": style.italic,
+        "colour": style.colour,
+        "before": round(style.space_before, 2),
+        "after": round(style.space_after, 2),
+        "line": style.leading / style.size,
+        "keep_next": style.keep_with_next,
+    }
+    return _Look(**{name: values[name] for name in fields}, **extra)
+
+
 def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
-    """Map every paragraph style we use to its look, all values from the theme."""
-    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
-    heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15)
+    """Map every paragraph style we use to its look, from the one typography table
+    (:data:`~briefgen.presentation.STYLES`), so the DOCX spaces text as the PDF does."""
+    st = {name: resolve_style(theme, name) for name in STYLES}
+    text = ("family", "size", "after", "line")
+    heading = ("family", "size", "bold", "italic", "colour", "before", "after", "line")
     return {
-        "Normal": _Look(family=fonts.body, size=sizes.body, after=6, line=sizes.leading),
-        "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
-        "Subtitle": _Look(
-            family=fonts.heading,
-            size=sizes.subtitle,
-            italic=False,
-            colour=colours.muted,
-            after=12,
-            line=1.2,
-        ),
-        "Heading 1": replace(heading, size=sizes.h1, colour=colours.accent, before=14, after=4),
-        "Heading 2": replace(heading, size=sizes.h2, colour=colours.accent, before=10, after=3),
-        "Heading 3": replace(heading, size=sizes.h3, colour=colours.text, before=8, after=2),
-        "Brief Lead": _Look(size=round(sizes.body * 1.15 * 2) / 2, after=8, line=sizes.leading),
-        "Brief Small": _Look(size=sizes.small, colour=colours.muted, after=4, line=sizes.leading),
-        "Quote": _Look(italic=True, colour=colours.text, indent_mm=8),
-        "List Bullet": _Look(after=3),
-        "List Number": _Look(after=3),
-        CAPTION: replace(heading, size=sizes.small, colour=colours.muted, before=6, after=3),
-        **_furniture_looks(theme),
+        "Normal": _look(st["body"], *text),
+        "Title": _look(st["title"], *heading),
+        "Subtitle": _look(st["subtitle"], *heading),
+        "Heading 1": _look(st["h1"], *heading),
+        "Heading 2": _look(st["h2"], *heading),
+        "Heading 3": _look(st["h3"], *heading),
+        "Brief Lead": _look(st["lead"], "size", "after", "line"),
+        "Brief Small": _look(st["small"], "size", "colour", "after", "line"),
+        "Quote": _look(st["quote"], "italic", "colour", "after", indent_pt=st["quote"].indent),
+        "List Bullet": _look(st["item"], "after"),
+        "List Number": _look(st["item"], "after"),
+        CAPTION: _look(st["caption"], *heading),
+        **_furniture_looks(theme, st),
     }
 
 
-def _furniture_looks(theme: Theme) -> dict[str, _Look]:
-    """Looks of the styles for tables, notes, callouts, header and footer."""
-    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
+def _furniture_looks(theme: Theme, st: dict[str, ResolvedStyle]) -> dict[str, _Look]:
+    """Looks of the styles for tables, notes, callouts, header and footer; spacing that
+    only Word's cell and list geometry needs stays here."""
     return {
-        TABLE_TEXT: _Look(family=fonts.table, size=sizes.table, after=0, line=1.15),
+        TABLE_TEXT: _look(st["cell"], "family", "size", "line", after=0),
         DEFINITION: _Look(after=2),
-        CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
-        NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7, line=sizes.leading),
-        HEAT_AXIS: _Look(bold=True, colour=colours.muted, before=3, after=3),
+        CALLOUT_TITLE: _look(st["callout-title"], "family", "bold", "colour", "after"),
+        NOTE: _look(st["note"], "size", "after", "line", indent_mm=7, hanging_mm=7),
+        HEAT_AXIS: _look(st["heat-title"], "bold", colour=theme.colors.muted, before=3, after=3),
         SPACER: _Look(size=4, after=0, line=1.0),
-        "Header": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
-        "Footer": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
+        "Header": _look(st["decor"], "family", "size", "colour", "line"),
+        "Footer": _look(st["decor"], "family", "size", "colour", "line"),
     }
 
 
@@ -301,6 +319,8 @@ def _apply_spacing(para: Any, look: _Look) -> None:
         para.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     if look.indent_mm is not None:
         para.left_indent = Mm(look.indent_mm)
+    if look.indent_pt is not None:
+        para.left_indent = para.right_indent = Pt(round(look.indent_pt, 2))
     if look.hanging_mm is not None:
         para.first_line_indent = -Mm(look.hanging_mm)
     if look.keep_next is not None:
