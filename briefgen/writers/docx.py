@@ -74,6 +74,7 @@ from briefgen.presentation import (
 )
 from briefgen.presentation.fonts import east_asian_family
 from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
+from briefgen.presentation.tables import HEAT_MAP
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.theme import Theme
@@ -129,6 +130,8 @@ at the margin, so tables need no indent to line up with the body text."""
 _KEPT_TABLE_STYLES = ("TableNormal", "BriefTable")
 _ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 _NBSP = "\u00a0"
+_HEAT_LABEL_MM = 14
+"""Width of the heat map's row-label column: Word cannot size a column to its text."""
 
 
 def write_docx(document: Document, theme: Theme) -> bytes:
@@ -766,11 +769,11 @@ class _Writer:
         The table is centred; axis titles sit above (y) and below (x) it, the x
         title centred under the squares rather than under the whole table.
         """
-        label_width = int(Mm(14).twips)
+        label_width = int(Mm(_HEAT_LABEL_MM).twips)
         columns = max((len(row) for row in block.rows), default=0)
-        room = int(self.text_width.twips) - label_width
-        square = min(int(Mm(22).twips), room // max(columns, 1))
-        widths = [label_width] + [square] * columns
+        room_mm = self.looks.page.text_width_mm - _HEAT_LABEL_MM
+        square_mm = HEAT_MAP.cell_width_mm(block, room_mm)
+        widths = [label_width] + [int(Mm(square_mm).twips)] * columns
         offset = Length((self.text_width - Twips(sum(widths))) // 2)
         if block.y_title:
             axis = self._heat_axis(block.y_title, "left", keep_next=True)
@@ -779,12 +782,13 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         title = plain_text(block.caption) if block.caption else "Heat map"
         ox.set_table_alt_text(table._tbl, title, heat_map_description(block))
-        white: ox.BorderSpec = ("single", 16, "FFFFFF")
+        white: ox.BorderSpec = ("single", round(HEAT_MAP.rule_pt * 8), _hex(HEAT_MAP.rule_colour))
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, white))
         rows = list(table.rows)
         for index, (row, cells) in enumerate(zip(rows, block.rows, strict=False)):
             label = block.row_labels[index] if index < len(block.row_labels) else ""
-            self._heat_row(row, label, [(c.tone, ", ".join(c.labels)) for c in cells])
+            cells_text = [(c.tone, ", ".join(c.labels)) for c in cells]
+            self._heat_row(row, label, cells_text, Mm(square_mm * HEAT_MAP.ratio))
         self._heat_column_labels(rows[-1], block.column_labels)
         if block.x_title:
             axis = self._heat_axis(block.x_title, "center", keep_next=bool(block.caption))
@@ -796,9 +800,12 @@ class _Writer:
         if not block.x_title and not block.caption:
             self._spacer()
 
-    def _heat_row(self, row: _Row, label: str, cells: Sequence[tuple[Tone, str]]) -> None:
+    def _heat_row(
+        self, row: _Row, label: str, cells: Sequence[tuple[Tone, str]], height: Length
+    ) -> None:
+        """One row of squares, at least as tall as the geometry's ratio makes them."""
         ox.forbid_row_split(row._tr)
-        row.height = Mm(12)
+        row.height = height
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         targets = _cells(row)
         self._heat_cell(targets[0], label, "right")
