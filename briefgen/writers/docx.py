@@ -68,6 +68,7 @@ from briefgen.presentation import (
     Presentation,
     callout_fill,
     heading_level,
+    is_link,
     present,
     table_geometry,
     tone_fill,
@@ -861,7 +862,7 @@ class _Writer:
                 if follows_note_ref(content, index):
                     self._styled_run(paragraph, ",", NOTE_REFERENCE)
                 self._add_note_ref(paragraph, item)
-            elif item.href is not None:
+            elif is_link(item.href):
                 self._add_link(paragraph, item, bold=bold)
             else:
                 self._add_text(paragraph, item, bold=bold)

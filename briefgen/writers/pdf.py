@@ -26,7 +26,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, assert_never
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -79,12 +79,14 @@ from briefgen.document.nodes import (
 from briefgen.presentation import (
     Presentation,
     callout_fill,
+    is_link,
     present,
     table_geometry,
     tone_fill,
 )
 from briefgen.presentation.looks import HeadingLevels
 from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
+from briefgen.presentation.tables import HEAT_MAP
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -104,8 +106,6 @@ mm: float = float(_rl_mm)
 _OUTLINE_CB = "briefgen-outline"
 """Name of the canvas callback that adds a heading's outline entry when it is drawn."""
 
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-"""Only these become links; ``file:``, ``pdf:`` or ``#`` targets from input would not be safe."""
 
 _CELL_PAD_X = 5.0
 _CELL_PAD_Y = 3.5
@@ -576,7 +576,7 @@ class _Markup:
             lang=item.lang,
         )
         runs = self._runs(segments)
-        if item.href and item.href.lower().startswith(_LINK_SCHEMES):
+        if item.href and is_link(item.href):
             return self._link(item.href, f"<u>{runs}</u>")
         return runs
 
@@ -677,6 +677,8 @@ class _Story:
                 return self._notes(block, parent)
             case HeatMap():
                 return self._heat_map(block, parent)
+            case _:
+                assert_never(block)
 
     def _para(
         self,
@@ -1040,12 +1042,12 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
     Labels are ordinary paragraphs, so they get the same font fallback as text.
     """
 
-    _GAP = 4.0
-    _PAD = 3.0
-    _MAX_CELL = 26 * mm
-    _RATIO = 0.6
+    _GAP = HEAT_MAP.gap_pt
+    _PAD = HEAT_MAP.pad_pt
+    _MAX_CELL = HEAT_MAP.max_cell_mm * mm
+    _RATIO = HEAT_MAP.ratio
     """Minimum cell height as a fraction of its width."""
-    _MAX_LABEL = 0.25
+    _MAX_LABEL = HEAT_MAP.max_label
     """Widest row-label column as a fraction of the frame; longer labels wrap."""
 
     def __init__(
@@ -1123,8 +1125,8 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
 
     def _draw_cells(self) -> None:
         canv = self.canv
-        canv.setStrokeColor(colors.white)
-        canv.setLineWidth(1.5)
+        canv.setStrokeColor(_hex(HEAT_MAP.rule_colour))
+        canv.setLineWidth(HEAT_MAP.rule_pt)
         inner = self._cell_w - 2 * self._PAD
         for i, row in enumerate(self._cells):
             y = self._row_y(i)
@@ -1205,6 +1207,9 @@ class _Decor:
         self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
         self._running = fonts.segments(decor.footer_left, "heading", lang=None)
         self._label_look = looks.label
+        self._small = looks.styles["decor"]
+        """Running title, page number, letterhead text and label: the decoration's type."""
+        self._banner_style = looks.styles["banner"]
         letterhead = theme.letterhead
         self._header_text = fonts.segments(letterhead.header_text, "heading", lang=None)
         self._footer_text = fonts.segments(letterhead.footer_text, "heading", lang=None)
@@ -1233,7 +1238,7 @@ class _Decor:
         """Define each page's "Page X of Y" form, right-aligned where the footer expects it."""
         width, _ = self._page_size
         right = width - self._theme.page.margin_right_mm * mm
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        size, colour = self._small.size, self._small.colour
         for page in range(1, pages + 1):
             canv.beginForm(_page_form(page))
             number = self._page_number(page, pages)
@@ -1245,8 +1250,8 @@ class _Decor:
         """The theme's logo and header text on a row just below the top marking band, and
         its footer text on a row just above the running title; the marking bands stay
         the outermost lines of the page."""
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
-        x, middle = left, top_band - self._theme.sizes.table * 0.35 - 2.5 * mm
+        size, colour = self._small.size, self._small.colour
+        x, middle = left, top_band - self._banner_style.size * 0.35 - 2.5 * mm
         if self._logo is not None:
             x += self._draw_logo(canv, left, middle) + 2 * mm
         width = self._page_size[0] - self._theme.page.margin_right_mm * mm - x
@@ -1273,8 +1278,8 @@ class _Decor:
 
     def _band(self, canv: Any, left: float, right: float, y: float) -> None:
         """Draw the banner centred and the label right-aligned on baseline ``y``."""
-        colour = self._theme.colors.banner_text
-        self._text(canv, self._banner, self._theme.sizes.table, (left + right) / 2, y, colour)
+        style = self._banner_style
+        self._text(canv, self._banner, style.size, (left + right) / 2, y, style.colour)
         if self._label:
             self._label_box(canv, right, y)
 
@@ -1284,7 +1289,7 @@ class _Decor:
         The total is not known yet, so the room kept is that of a three-digit
         total (or as many digits as the page number has, if more).
         """
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        size, colour = self._small.size, self._small.colour
         widest_total = int("9" * max(3, len(str(page))))
         reserved = self._fonts.width(self._page_number(page, widest_total), size)
         running = _fit(self._fonts, self._running, size, right - left - reserved - 6 * mm)
@@ -1302,7 +1307,7 @@ class _Decor:
 
     def _label_box(self, canv: Any, right: float, y: float) -> None:
         """Draw the label in its colour on a black box whose right edge is at ``right``."""
-        size = self._theme.sizes.small
+        size = self._small.size
         width = self._fonts.width(self._label, size)
         pad_x, pad_y, descent = size * 0.45, size * 0.35, size * 0.2
         box_w, box_h = width + 2 * pad_x, size * 0.95 + 2 * pad_y
