@@ -25,6 +25,8 @@ from pypdf import PdfReader
 
 from briefgen.document.nodes import (
     BulletList,
+    Cell,
+    Column,
     Document,
     DocumentInfo,
     Heading,
@@ -33,9 +35,11 @@ from briefgen.document.nodes import (
     Notes,
     PageDecor,
     Paragraph,
+    Table,
     Text,
 )
 from briefgen.presentation.fonts import east_asian_family as east_asian_font
+from briefgen.presentation.styles import resolve_style
 from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
 from briefgen.writers.theme import Theme
@@ -321,6 +325,38 @@ def test_data_table_column_widths_follow_weights(word: Any, theme: Theme) -> Non
     assert abs(sum(widths) - text_width) < Mm(0.1)
     assert abs(widths[1] - 2 * widths[0]) < Mm(0.1)
     assert abs(widths[2] - widths[1]) < Mm(0.1)
+
+
+def test_a_row_wider_than_its_columns_keeps_every_cell(theme: Theme) -> None:
+    """The DOCX used to drop cells past the declared columns; the PDF never did."""
+    cells = tuple(Cell(((Text(f"cell {n}"),),)) for n in range(3))
+    table = Table(columns=(Column(2.0),), header=(Cell(((Text("Head"),),)),), rows=(cells,))
+    document = Document(info=DocumentInfo(title="T"), blocks=(table,))
+    word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
+    (written,) = word.tables
+    assert [cell.text for cell in written.rows[1].cells] == ["cell 0", "cell 1", "cell 2"]
+    widths = [column.width for column in written.columns]
+    assert abs(widths[0] - 2 * widths[1]) < Mm(0.1)
+
+
+def test_word_styles_space_text_as_the_typography_table_says(word: Any, theme: Theme) -> None:
+    """One table of typography: an h1 gets the same space before it as in the PDF."""
+    for style_name, name in (("Heading 1", "h1"), ("Heading 2", "h2"), ("Normal", "body")):
+        resolved = resolve_style(theme, name)
+        style = word.styles[style_name].paragraph_format
+        assert style.space_after.pt == pytest.approx(resolved.space_after, abs=0.05)
+        if name != "body":
+            assert style.space_before.pt == pytest.approx(resolved.space_before, abs=0.05)
+
+
+def test_only_web_and_mail_links_become_hyperlinks(theme: Theme) -> None:
+    paragraph = Paragraph(
+        (Text("bad", href="javascript:alert(1)"), Text("ok", href="https://e.org"))
+    )
+    document = Document(info=DocumentInfo(title="T"), blocks=(paragraph,))
+    word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
+    links = list(word.element.body.iter(f"{W}hyperlink"))
+    assert len(links) == 1 and "".join(t.text for t in links[0].iter(f"{W}t")) == "ok"
 
 
 def test_cell_tones_and_alignment(word: Any, theme: Theme) -> None:
