@@ -63,7 +63,7 @@ from briefgen.presentation import (
     table_geometry,
     tone_fill,
 )
-from briefgen.presentation.fonts import FontStack
+from briefgen.presentation.fonts import FontStack, family_chain, role_family
 from briefgen.presentation.page import PageGeometry
 from briefgen.presentation.scripts import east_asian_tag
 from briefgen.presentation.styles import STYLES, Role
@@ -200,15 +200,40 @@ def _font_family(theme: Theme, role: Role, lang: str | None) -> str:
 
 
 def _font_variables(theme: Theme) -> str:
-    """One custom property per role and per East Asian language, so each stack is
-    written once: ``--font-body``, ``--font-heading``, ``--font-table``, ``--font-ko``..."""
+    """One custom property per role's stack (``--font-body``, ``--font-heading``,
+    ``--font-table``), so each is written once, and ``--role``, the family of the text's
+    role, which the per-language rules put where the PDF's chain has it."""
     roles: tuple[Role, ...] = ("body", "heading", "table")
     stacks = [f"--font-{role}: {_font_family(theme, role, None)};" for role in roles]
-    stacks += [f"--font-{lang}: {_font_family(theme, 'body', lang)};" for lang in _SYSTEM_FONTS]
+    stacks.append(f"--role: {_css_string(role_family(theme, 'body'))};")
     return (
         ":root { color-scheme: light; -webkit-print-color-adjust: exact; "
         "print-color-adjust: exact;\n  " + "\n  ".join(stacks) + " }"
     )
+
+
+def _language_rules(theme: Theme) -> list[str]:
+    """How each East Asian language's text is drawn, as in the PDF: text tagged with the
+    language starts in that language's families, then the role's; text whose script alone
+    suggests it (class ``script-ko``...) starts in the role's family, then the script's."""
+    rules = []
+    for lang, system in _SYSTEM_FONTS.items():
+        tagged = _with_role(theme, FontStack.of(theme, "body", lang).families)
+        others = tuple(code for code in _CJK_ORDER if code != lang)
+        by_script = family_chain(theme, "body", None, (lang, *others))
+        fallbacks = [_css_string(name) for name in system]
+        rules += [
+            f'[lang|="{lang}"] {{ font-family: {", ".join([*tagged, *fallbacks])}, sans-serif; }}',
+            f".script-{lang} {{ font-family: "
+            f"{', '.join([*_with_role(theme, tuple(by_script)), *fallbacks])}, sans-serif; }}",
+        ]
+    return rules
+
+
+def _with_role(theme: Theme, families: tuple[str, ...]) -> list[str]:
+    """The families as CSS names, the body's own family standing for the text's role."""
+    body = role_family(theme, "body")
+    return ["var(--role)" if name == body else _css_string(name) for name in families]
 
 
 def _pt(value: float) -> str:
@@ -219,6 +244,7 @@ def _style_rule(selector: str, style: ResolvedStyle) -> str:
     """One CSS rule carrying a resolved paragraph style."""
     declarations = [
         f"font-family: var(--font-{style.role})",
+        f"--role: {_css_string(style.family)}",
         f"font-size: {_pt(style.size)}",
         f"line-height: {style.leading / style.size:.3f}",
         f"color: {style.colour}",
@@ -273,7 +299,7 @@ def _stylesheet(theme: Theme, looks: Presentation) -> str:
             for name in STYLES
             if name in _STYLE_SELECTORS
         ),
-        *(f'[lang|="{lang}"] {{ font-family: var(--font-{lang}); }}' for lang in _SYSTEM_FONTS),
+        *_language_rules(theme),
         f"a {{ color: {colours.accent}; }}",
         "sup.note-ref { line-height: 0; }",
         "sup.note-ref a { text-decoration: none; padding: 0 0.1em; }",
@@ -296,7 +322,8 @@ def _stylesheet(theme: Theme, looks: Presentation) -> str:
         "table.data td, table.data th { vertical-align: top; "
         f"padding: {_pt(3.5)} {_pt(5)}; border-bottom: 0.4pt solid {colours.rule}; "
         "text-align: left; }",
-        "table.data td p, table.data th p { margin: 0; font: inherit; color: inherit; }",
+        "table.data td p, table.data th p { margin: 0; font: inherit; color: inherit; "
+        "--role: inherit; }",
         f"table.data thead th {{ background: {colours.table_header_bg}; "
         f"color: {colours.table_header_text}; vertical-align: middle; }}",
         f"table.data tbody tr:nth-child(even) {{ background: {colours.table_stripe_bg}; }}",
@@ -326,7 +353,8 @@ def _stylesheet(theme: Theme, looks: Presentation) -> str:
         "ol.notes { padding-left: 2.2em; }",
         "figure.heat-map { margin: 0.5em 0 1em; break-inside: avoid; }",
         "figure.heat-map svg { display: block; max-width: 100%; height: auto; }",
-        "figure.heat-map text { font-family: var(--font-table); }",
+        "figure.heat-map text { font-family: var(--font-table); "
+        f"--role: {_css_string(role_family(theme, 'table'))}; }}",
         _print_rules(theme, looks),
     ]
     return "\n".join(rules)
@@ -693,9 +721,10 @@ class _Page:
             html = f"<strong>{html}</strong>"
         if run.italic:
             html = f"<em>{html}</em>"
-        lang = run.lang or east_asian_tag(run.text, None)
-        if lang and lang != self.document.info.language:
-            html = f'<span lang="{_attr(lang)}">{html}</span>'
+        if run.lang and run.lang != self.document.info.language:
+            html = f'<span lang="{_attr(run.lang)}">{html}</span>'
+        elif not run.lang and (script := east_asian_tag(run.text, None)):
+            html = f'<span lang="{script}" class="script-{script}">{html}</span>'
         if run.href and is_link(run.href):
             html = f'<a href="{_attr(run.href)}">{html}</a>'
         return html

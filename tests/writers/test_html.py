@@ -215,6 +215,12 @@ def test_chromium_draws_each_script_in_its_font(browser: Browser, tmp_path: Path
     assert set(browser.fonts_of('span[lang="ja"]')) == {"IPAGothic"}
     assert set(browser.fonts_of("h1")) == {"Noto Sans"}
     assert set(browser.fonts_of("section > p:not([class])")) == {"Noto Serif"}
+    # Untagged text whose script suggests a language starts in the role's own family, as
+    # in the PDF: the Latin letters of a Japanese source title stay in Noto Serif.
+    page = tmp_path / "international.html"
+    page.write_bytes(_brief_html(FIXTURES / "international.yaml"))
+    browser.open(page)
+    assert {"Noto Serif", "IPAGothic"} <= set(browser.fonts_of("ol.notes span.script-ja"))
     shot = browser.screenshot()
     assert shot.startswith(b"\x89PNG")
     (tmp_path / "sample.png").write_bytes(shot)
