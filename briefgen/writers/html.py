@@ -59,12 +59,10 @@ from briefgen.presentation import (
     heading_level,
     is_link,
     present,
-    resolve_style,
     table_geometry,
     tone_fill,
 )
 from briefgen.presentation.fonts import FontStack, family_chain, role_family
-from briefgen.presentation.page import PageGeometry
 from briefgen.presentation.scripts import east_asian_tag
 from briefgen.presentation.styles import STYLES, Role
 from briefgen.presentation.tables import HEAT_MAP
@@ -435,7 +433,6 @@ class _Page:
             isinstance(block, Paragraph) and block.style == "title" for block in document.blocks
         )
         self._last_level = 0
-        self._figures = 0
 
     def render(self) -> str:
         """The whole page."""
@@ -695,8 +692,7 @@ class _Page:
     def _heat_map(self, block: HeatMap) -> str:
         if not block.rows or not any(block.rows):
             return ""
-        self._figures += 1
-        svg = _HeatMapSvg(block, self.theme, self.ids).render()
+        svg = _HeatMapSvg(block, self.theme, self.looks, self.ids).render()
         caption = f"<figcaption>{self.inline(block.caption)}</figcaption>" if block.caption else ""
         return f'<figure class="heat-map">{svg}{caption}</figure>'
 
@@ -748,21 +744,22 @@ class _HeatMapSvg:
     labels inside squares wrap at commas, since SVG text does not wrap by itself.
     """
 
-    def __init__(self, block: HeatMap, theme: Theme, ids: _Ids) -> None:
+    def __init__(self, block: HeatMap, theme: Theme, looks: Presentation, ids: _Ids) -> None:
         self.block = block
         self.theme = theme
         self.ids = ids
-        self.cell_style = resolve_style(theme, "heat-cell")
-        self.axis_style = resolve_style(theme, "heat-axis")
-        self.row_style = resolve_style(theme, "heat-row")
-        self.title_style = resolve_style(theme, "heat-title")
+        self.text_width_mm = looks.page.text_width_mm
+        self.cell_style = looks.styles["heat-cell"]
+        self.axis_style = looks.styles["heat-axis"]
+        self.row_style = looks.styles["heat-row"]
+        self.title_style = looks.styles["heat-title"]
 
     def render(self) -> str:
         block, geometry = self.block, HEAT_MAP
         size = self.cell_style.size * _PX_PER_PT
         line = size * 1.25
         gap, pad = geometry.gap_pt * _PX_PER_PT, geometry.pad_pt * _PX_PER_PT
-        width = PageGeometry.of(self.theme).text_width_mm * _PT_PER_MM * _PX_PER_PT
+        width = self.text_width_mm * _PT_PER_MM * _PX_PER_PT
         columns = max(len(row) for row in block.rows)
         label_w = min(
             max((_text_width(label, size) for label in block.row_labels), default=0.0),
