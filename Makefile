@@ -62,7 +62,7 @@ system-tools:
 	if [ -n "$$packages" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $$packages from Debian packages"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$packages; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$packages; \
 	  else \
 	    echo "error: the tests need Debian packages: run 'sudo apt-get install $$packages'" >&2; exit 1; \
 	  fi; \
