@@ -24,6 +24,7 @@ from briefgen.loading.yaml_source import MAX_FILE_BYTES
 from briefgen.support.reading import read_regular_file
 from briefgen.transforms.audience import for_audience
 from briefgen.validation import load_brief
+from briefgen.writers import registry
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.theme import Theme, default_theme, load_theme
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from briefgen.models.brief import Brief
     from briefgen.transforms.changes import BriefDiff
 
-FORMATS = ("pdf", "docx")
+FORMATS = registry.default_names()
+"""What a build writes unless told otherwise (``-f all``); every format is in the registry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,9 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     )
     document = compose(brief, options)
     try:
-        if document.max_pages is not None and "pdf" not in request.formats:
-            render_format("pdf", document, theme(request.theme))  # enforces the page limit
+        checker = registry.page_checker(request.formats)
+        if document.max_pages is not None and checker is not None:
+            render_format(checker, document, theme(request.theme))  # enforces the page limit
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error, request.theme)]) from None
@@ -119,10 +122,10 @@ def variant_suffix(template: str | None, audience: str | None) -> str:
 
 
 def output_path(request: BuildRequest, fmt: str) -> Path:
-    """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<layout>-<audience>.<fmt>`` for a variant
-    (see :func:`variant_suffix`)."""
-    suffix = variant_suffix(request.template, request.audience)
-    name = f"{request.source.stem}{suffix}.{fmt}"
+    """``OUT/<stem>.<suffix>``, or ``OUT/<stem>-<layout>-<audience>.<suffix>`` for a variant
+    (see :func:`variant_suffix`; the suffix is the format's, from the registry)."""
+    variant = variant_suffix(request.template, request.audience)
+    name = f"{request.source.stem}{variant}.{registry.get(fmt).suffix}"
     if Path(name).name != name or name.startswith("."):
         raise BriefgenError(f"refusing the output name {name!r}: it would leave {request.out_dir}")
     return request.out_dir / name
@@ -211,16 +214,8 @@ def _render_with_theme_file(fmt: str, document: Document, theme_file: Path | Non
 
 
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
-    """Render ``document`` in one format; writers are imported only when needed."""
-    if fmt == "pdf":
-        from briefgen.writers.pdf import write_pdf
-
-        return write_pdf(document, theme)
-    if fmt == "docx":
-        from briefgen.writers.docx import write_docx
-
-        return write_docx(document, theme)
-    raise BriefgenError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+    """Render ``document`` in one registered format; writers are imported only when needed."""
+    return registry.render(fmt, document, theme)
 
 
 @cache
