@@ -916,7 +916,6 @@ class _Story:
 
         Tagged as a ``Callout`` (a Div) titled by its title, whose first paragraph is that title.
         """
-        c = self._theme.colors
         fill = callout_fill(self._theme, block.tone)
         tags = parent.add("Callout", title=block.title)
         title = self._styles.paragraph(
@@ -932,8 +931,15 @@ class _Story:
                 else [self._paragraph(part, tags)]
             )
         ]
+        # Kept whole when it fits on a page: split, a short box leaves an empty tinted strip
+        # (its padding) at the foot or head of a page; a longer one still splits.
+        return KeepTogether([self._callout_box([title, *body], fill)])
+
+    def _callout_box(self, content: list[Any], fill: str) -> Any:
+        """The tinted table of a callout, splittable inside its one row."""
+        c = self._theme.colors
         return RLTable(
-            [[[title, *body]]],
+            [[content]],
             colWidths=[self._width],
             hAlign="LEFT",
             splitInRow=1,
