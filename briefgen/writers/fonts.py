@@ -13,7 +13,7 @@ Fonts are loaded lazily and cached at module level: parsing a CJK font costs
 needs it (an English-only brief never loads the Korean or Chinese fonts), and
 watch mode pays for each font once per process, not once per build.  A new
 process reads ReportLab's parse of each font from the on-disk cache
-(:mod:`briefgen.cache`) instead of parsing it again (see :func:`_parsed_face`).
+(:mod:`briefgen.support.cache`) instead of parsing it again (see :func:`_ttfont`).
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace, unShapedFontGlob
 
-from briefgen.cache import cache_folder, cached_bytes
 from briefgen.errors import BriefgenError, UnrenderableTextError
-from briefgen.theme import Theme
+from briefgen.support.cache import cache_folder, cached_bytes
 from briefgen.writers.scripts import preferred_languages, primary
+from briefgen.writers.theme import Theme
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""

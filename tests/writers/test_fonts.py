@@ -70,7 +70,7 @@ def test_a_stored_entry_that_is_not_a_face_is_ignored(cache: Path) -> None:
 _BUILD = """
 import sys
 from pathlib import Path
-from briefgen.build import BuildRequest, render_brief
+from briefgen.build.pipeline import BuildRequest, render_brief
 out = render_brief(BuildRequest(Path(sys.argv[1]), Path(sys.argv[2]), ("pdf",)))
 sys.stdout.buffer.write(out[0].data)
 """
