@@ -1,162 +1,130 @@
-"""A helper process that renders some formats while this process renders the first.
+"""The command's worker processes: one pool, opened by the command and closed before it returns.
 
-The PDF and DOCX writers are pure Python, so on one core they run one after
-the other; on two cores they can overlap.  A helper is forked (not spawned)
-so it starts with everything this process has already imported and cached,
-and it stays alive between builds, so watch mode pays for the fork once and
-the helper's own caches (python-docx styles, fonts) stay warm too.
+Two things run in parallel, and both go through this one pool:
 
-Forking is only safe in a single-threaded process, and only done on Linux:
-elsewhere, or once other threads exist (the file watcher's, a test's), the
-helper is simply not started and builds render their formats in sequence.
-A helper that fails in any way is discarded; the caller then renders the
-formats itself, so errors surface with their usual messages.
+* ``build -j N`` with several briefs: each brief is built whole in a worker;
+* one brief at a time (``-j 1``, ``--watch``, ``email``): the DOCX renders in a
+  worker while this process renders the PDF (the writers are pure Python, so
+  only a second process uses a second core).
+
+The pool is a :class:`~concurrent.futures.ProcessPoolExecutor`.  On Linux its
+workers are forked, so they start with everything this process has imported
+and cached, and they live as long as the command: watch mode forks once and the
+worker's caches stay warm between rebuilds.  :func:`session` opens the pool and
+always shuts it down, waiting for its workers, so no process outlives the
+command.  Library calls made outside a session (tests, the benchmark's
+in-process builds, another program) render in sequence in their own process.
+
+Forking is done only while this process has a single Python thread (a fork
+taken while another thread holds a lock can deadlock the child); otherwise
+``-j`` workers are spawned fresh, and formats render in sequence.
 """
 
 from __future__ import annotations
 
-import contextlib
+import multiprocessing
 import os
 import signal
 import sys
 import threading
-import time
-from collections.abc import Callable
-from multiprocessing.connection import Connection, Pipe
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from briefgen.document.nodes import Document
+__all__ = ["WorkerPool", "current", "session"]
 
-Rendered = list[tuple[str, bytes, float]]
-"""(format, bytes, seconds) for each format a helper rendered."""
-Render = Callable[[str, Document, Path | None], bytes]
-"""Renders one format of a document with the theme file at a path (None: default)."""
+T = TypeVar("T")
 
 
-class FormatWorker:
-    """The parent's handle on one forked helper process."""
+class WorkerPool:
+    """Up to ``workers`` processes, started on first use and stopped by :meth:`close`."""
 
-    def __init__(self, pid: int, connection: Connection) -> None:
-        self.pid = pid
-        self._connection = connection
+    def __init__(self, workers: int, *, spawn_ok: bool = False) -> None:
+        self.workers = max(1, workers)
+        self.spawn_ok = spawn_ok
+        """Whether fresh (spawned) workers are worth having when forking is not safe:
+        for whole briefs yes, for one format of a brief no (its imports cost more)."""
+        self._owner = os.getpid()
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
-    def submit(
-        self, formats: tuple[str, ...], document: Document, theme: Path | None, generation: int
-    ) -> Callable[[], Rendered | None]:
-        """Send a job; the returned function waits for its result (None if the helper failed)."""
-        try:
-            self._connection.send((formats, document, theme, generation))
-        except (OSError, ValueError):
-            _discard(self)
-            return lambda: None
-        return self._result
+    def owned_here(self) -> bool:
+        """False in a forked worker, which inherits this object but must not use it."""
+        return os.getpid() == self._owner
 
-    def _result(self) -> Rendered | None:
-        try:
-            status, value = self._connection.recv()
-        except (OSError, EOFError, ValueError):
-            _discard(self)
-            return None
-        if status != "ok":
-            return None
-        rendered: Rendered = value
-        return rendered
+    def submit(self, function: Callable[..., T], /, *args: Any) -> Future[T] | None:
+        """Run ``function(*args)`` in a worker; None when no worker can be had safely
+        (the caller then runs it itself)."""
+        with self._lock:
+            executor = self._executor_or_none()
+            if executor is None:
+                return None
+            try:
+                return executor.submit(function, *args)
+            except RuntimeError:  # a worker died and broke the pool: start afresh next time
+                self._stop(executor)
+                return None
+
+    def restart(self) -> None:
+        """Stop the workers; the next job forks new ones from this process as it is now
+        (watch mode calls this when a theme file changes, so workers load it again)."""
+        with self._lock:
+            if self._executor is not None:
+                self._stop(self._executor)
 
     def close(self) -> None:
-        """Stop the helper and reap it."""
-        with contextlib.suppress(OSError):
-            self._connection.close()
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(self.pid, 0)
+        """Stop every worker and wait for it: nothing is left running afterwards."""
+        self.restart()
+
+    def _executor_or_none(self) -> ProcessPoolExecutor | None:
+        if self._executor is not None and getattr(self._executor, "_broken", False):
+            self._stop(self._executor)
+        if self._executor is None:
+            context = _start_method(self.spawn_ok)
+            if context is None:
+                return None
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_ignore_interrupts
+            )
+        return self._executor
+
+    def _stop(self, executor: ProcessPoolExecutor) -> None:
+        executor.shutdown(wait=True, cancel_futures=True)
+        if self._executor is executor:
+            self._executor = None
 
 
-_WORKER: FormatWorker | None = None
-_LOCK = threading.Lock()
+def _start_method(spawn_ok: bool) -> multiprocessing.context.BaseContext | None:
+    """Fork (workers start warm) on Linux in a single-threaded process; else spawn, or
+    None when spawned workers are not wanted."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn") if spawn_ok else None
 
 
-def shared_worker(render: Render) -> FormatWorker | None:
-    """This process's helper, forked on first use; None when forking is not safe here."""
-    global _WORKER
-    with _LOCK:
-        if _WORKER is None and can_fork():
-            _WORKER = _fork(render)
-        return _WORKER
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the command's to handle: it stops the pool, which stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def shutdown() -> None:
-    """Stop this process's helper, if any (tests use this to start from scratch)."""
-    global _WORKER
-    with _LOCK:
-        worker, _WORKER = _WORKER, None
-    if worker is not None:
-        worker.close()
+_CURRENT: WorkerPool | None = None
 
 
-def can_fork() -> bool:
-    """True on Linux when this process has exactly one thread."""
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return False
+def current() -> WorkerPool | None:
+    """The pool of the command running in this process, or None (render in sequence)."""
+    pool = _CURRENT
+    return pool if pool is not None and pool.owned_here() else None
+
+
+@contextmanager
+def session(workers: int = 1, *, spawn_ok: bool = False) -> Iterator[WorkerPool]:
+    """Open the command's pool for the block; on leaving it, stop and reap every worker."""
+    global _CURRENT
+    pool, previous = WorkerPool(workers, spawn_ok=spawn_ok), _CURRENT
+    _CURRENT = pool
     try:
-        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return False
-    threads = [line.split()[1] for line in status.splitlines() if line.startswith("Threads:")]
-    return threads == ["1"]
-
-
-def _discard(worker: FormatWorker) -> None:
-    global _WORKER
-    with _LOCK:
-        if _WORKER is worker:
-            _WORKER = None
-    worker.close()
-
-
-def _fork(render: Render) -> FormatWorker | None:
-    parent_end, child_end = Pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the helper
-        parent_end.close()
-        _serve(child_end, render)
-        os._exit(0)
-    child_end.close()
-    return FormatWorker(pid, parent_end)
-
-
-def _serve(connection: Connection, render: Render) -> None:
-    """Render jobs until the parent goes away (its end of the pipe closes)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    while True:
-        try:
-            formats, document, theme, generation = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            _reset_theme_if_changed(generation)
-            rendered = [(fmt, *_timed(render, fmt, document, theme)) for fmt in formats]
-            connection.send(("ok", rendered))
-        except Exception as error:  # reported to the parent, which renders the format itself
-            with contextlib.suppress(Exception):
-                connection.send(("error", repr(error)))
-
-
-_generation = 0
-
-
-def _reset_theme_if_changed(generation: int) -> None:
-    """Drop cached themes when the parent has (watch mode saw a theme file change)."""
-    global _generation
-    if generation != _generation:
-        from briefgen.build.pipeline import theme
-
-        theme.cache_clear()
-        _generation = generation
-
-
-def _timed(render: Render, fmt: str, document: Document, theme: Path | None) -> tuple[bytes, float]:
-    started = time.perf_counter()
-    data = render(fmt, document, theme)
-    return data, time.perf_counter() - started
+        yield pool
+    finally:
+        _CURRENT = previous
+        pool.close()

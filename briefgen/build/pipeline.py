@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.build import parallel as format_worker
+from briefgen.build import parallel
 from briefgen.build.output import check_not_input, write_all_atomically
 from briefgen.compose.render import ComposeOptions, compose, layout_for
 from briefgen.document.nodes import Document
@@ -28,10 +28,14 @@ from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.theme import Theme, default_theme, load_theme
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from briefgen.models.brief import Brief
     from briefgen.transforms.changes import BriefDiff
 
 FORMATS = ("pdf", "docx")
+Rendered = list[tuple[str, bytes, float]]
+"""(format, bytes, seconds) for each format rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +54,6 @@ class BuildRequest:
     audience: str | None = None
     """Keep only the items for this audience (see :mod:`briefgen.transforms.audience`); the outputs
     are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other."""
-    parallel: bool = True
-    """Render the second format in a helper process while this one renders the first
-    (see :mod:`briefgen.build.parallel`); off when ``-j`` already runs builds in parallel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,35 +164,41 @@ def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:
     return diff_briefs(for_audience(old, audience), brief)
 
 
-def _render_all(request: BuildRequest, document: Document) -> list[tuple[str, bytes, float]]:
-    """Render every format, the second and later ones in the helper process when there is one.
+def _render_all(request: BuildRequest, document: Document) -> Rendered:
+    """Render every format: the second and later ones in a worker of the command's pool
+    (:mod:`briefgen.build.parallel`) while this process renders the first, else here.
 
-    The helper's result is always collected, even when the first format fails,
-    so the next build does not read a stale answer; if the helper fails, those
-    formats are rendered here instead.
+    The worker's result is always collected, even when the first format fails, so
+    nothing is left running; if the worker fails in any way, its formats are
+    rendered here instead, so errors come with their usual messages.
     """
     first, *others = request.formats
-    worker = None
-    if request.parallel and others:
-        worker = format_worker.shared_worker(_render_with_theme_file)
-    pending = (
-        worker.submit(tuple(others), document, request.theme, _theme_generation)
-        if worker is not None
-        else (lambda: None)
-    )
+    pool = parallel.current()
+    pending = pool.submit(_render_formats, tuple(others), document, request.theme) if pool else None
     try:
-        rendered = [(first, *_timed(render_format, first, document, theme(request.theme)))]
+        rendered = _render_formats((first,), document, request.theme)
     finally:
-        from_helper = pending()
-    if from_helper is None:
-        from_helper = [
-            (fmt, *_timed(render_format, fmt, document, theme(request.theme))) for fmt in others
-        ]
-    return rendered + from_helper
+        from_worker = _result(pending) if pending is not None and others else None
+    if from_worker is None:
+        from_worker = _render_formats(tuple(others), document, request.theme)
+    return rendered + from_worker
 
 
-def _render_with_theme_file(fmt: str, document: Document, theme_file: Path | None) -> bytes:
-    return render_format(fmt, document, theme(theme_file))
+def _render_formats(
+    formats: tuple[str, ...], document: Document, theme_file: Path | None
+) -> Rendered:
+    """Render ``formats`` with the theme file's theme (in this process or in a worker)."""
+    return [(fmt, *_timed(render_format, fmt, document, theme(theme_file))) for fmt in formats]
+
+
+def _result(
+    pending: Future[Rendered],
+) -> Rendered | None:
+    """A worker's rendering, or None when it failed (a writer error, a killed worker)."""
+    try:
+        return pending.result()
+    except Exception:  # rendered again here, where the error is reported as usual
+        return None
 
 
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
@@ -213,15 +220,13 @@ def theme(path: Path | None = None) -> Theme:
     return default_theme() if path is None else load_theme(path.resolve(), shown=path)
 
 
-_theme_generation = 0
-"""Bumped by :func:`reload_themes` so the format helper drops its cached themes too."""
-
-
 def reload_themes() -> None:
-    """Forget loaded themes (watch mode calls this when a theme file changes)."""
-    global _theme_generation
+    """Forget loaded themes (watch mode calls this when a theme file changes); the
+    command's workers, which loaded them too, are replaced on their next job."""
     theme.cache_clear()
-    _theme_generation += 1
+    pool = parallel.current()
+    if pool is not None:
+        pool.restart()
 
 
 def source_date_epoch() -> dt.datetime | None:
