@@ -28,7 +28,6 @@ import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -78,6 +77,7 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
+from briefgen.support.xml_text import escape, quoteattr
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
