@@ -14,7 +14,7 @@ SYSTEM_TOOLS    := soffice pdftoppm pdftotext pdffonts qpdf
 SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core
 
-.PHONY: brief test lint typecheck unit schema bench bench-draft system-tools clean
+.PHONY: brief test lint typecheck unit schema countries bench bench-draft system-tools clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen build $(SAMPLE) -o out
@@ -43,6 +43,10 @@ bench-draft: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schemas/brief.schema.json
 	$(BIN)/briefgen schema --theme > schemas/theme.schema.json
+
+# Regenerate briefgen/models/countries.py from pycountry (a test fails when it is stale).
+countries: $(STAMP)
+	$(BIN)/python -m tests.models.test_countries
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
