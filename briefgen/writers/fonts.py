@@ -40,6 +40,7 @@ from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.support.cache import cache_folder, cached_bytes
 from briefgen.writers.scripts import preferred_languages, primary
 from briefgen.writers.theme import Theme
+from briefgen.writers.theme_cache import ThemeCache
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""
@@ -215,23 +216,13 @@ class _Chain:
         return self._faces[index]
 
 
-_BOOKS: dict[int, tuple[Theme, FontBook]] = {}
+_BOOKS: ThemeCache[FontBook] = ThemeCache()
 
 
 def font_book(theme: Theme) -> FontBook:
-    """The FontBook for ``theme``, kept for the process so rebuilds reuse its caches.
-
-    Keyed by identity: themes are immutable and the build caches one object per
-    theme file, so a rebuild with the same theme finds the same book.
-    """
-    with _LOCK:
-        entry = _BOOKS.get(id(theme))
-        if entry is None or entry[0] is not theme:
-            if len(_BOOKS) >= 8:
-                _BOOKS.clear()
-            entry = (theme, FontBook(theme))
-            _BOOKS[id(theme)] = entry
-        return entry[1]
+    """The FontBook for ``theme``, kept for the process so rebuilds reuse its caches
+    (see :mod:`briefgen.writers.theme_cache`)."""
+    return _BOOKS.get(theme, lambda: FontBook(theme))
 
 
 class FontBook:

@@ -90,6 +90,7 @@ from briefgen.writers.fonts import (
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_tags import Marker, Node, finish
 from briefgen.writers.theme import Theme
+from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -567,18 +568,12 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
         return size
 
 
-_STYLES: dict[int, tuple[Theme, _Styles]] = {}
+_STYLES: ThemeCache[_Styles] = ThemeCache()
 
 
 def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
-    """The process's ``_Styles`` for ``theme`` (by identity; themes are immutable)."""
-    entry = _STYLES.get(id(theme))
-    if entry is None or entry[0] is not theme:
-        if len(_STYLES) >= 8:
-            _STYLES.clear()
-        entry = (theme, _Styles(theme, fonts))
-        _STYLES[id(theme)] = entry
-    return entry[1]
+    """The process's ``_Styles`` for ``theme`` (see :mod:`briefgen.writers.theme_cache`)."""
+    return _STYLES.get(theme, lambda: _Styles(theme, fonts))
 
 
 # --- inline markup ------------------------------------------------------------------------
