@@ -154,6 +154,9 @@ def test_schema_prints_the_theme_schema_too(capsys: pytest.CaptureFixture[str]) 
 _CALL_MAIN = "import sys; from briefgen.cli.main import main; sys.exit(main(sys.argv[1:]))"
 
 
+_CALL_MAIN = "import sys; from briefgen.cli.main import main; sys.exit(main(sys.argv[1:]))"
+
+
 def test_the_console_entry_point_keeps_exit_codes_and_every_line(tmp_path: Path) -> None:
     """``run`` leaves with ``os._exit``: what was printed must all arrive, through a pipe
     too, and the exit code must be the command's."""
@@ -166,13 +169,7 @@ def test_the_console_entry_point_keeps_exit_codes_and_every_line(tmp_path: Path)
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 1
     in_process = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from briefgen.cli.main import main; sys.exit(main(sys.argv[1:]))",
-            "validate",
-            *briefs,
-        ],  # fmt: skip
+        [sys.executable, "-c", _CALL_MAIN, "validate", *briefs],
         capture_output=True,
         text=True,
         cwd=REPO,
