@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import contextlib
 import copy
 import os
 import platform
@@ -271,15 +270,6 @@ def machine() -> list[str]:
     ]
 
 
-IN_SEQUENCE = (
-    "import sys; from briefgen.build import parallel; "
-    "parallel._start_method = lambda spawn_ok: None; "
-    "from briefgen.cli.main import run; run()"
-)
-"""``briefgen`` with its worker pool unable to start a worker: every format renders in
-sequence in one process (the bench's way to ask whether the worker pays off)."""
-
-
 def run(repeat: int, out: Path, rendercv: Path | None) -> list[Figure]:
     """Measure everything; return the figures in report order."""
     python = sys.executable
@@ -294,13 +284,8 @@ def run(repeat: int, out: Path, rendercv: Path | None) -> list[Figure]:
         Case("cold validate", [*briefgen, "validate", sample]),
         Case("cold build pdf", [*build, "-f", "pdf"]),
         Case("cold build docx", [*build, "-f", "docx"]),
-        Case("cold build both", build, note="DOCX in a worker"),
-        Case(
-            "cold build both, in sequence",
-            [python, "-c", IN_SEQUENCE, *build[3:]],
-            {"BRIEFGEN_NO_HELPER": "1"},  # how briefgen before issue 21 was asked the same
-        ),
-        Case("cold build both, one core", build, note="DOCX in a worker", cpus=one_core),
+        Case("cold build both", build),
+        Case("cold build both, one core", build, cpus=one_core),
         # Font parses, subsets and compiled templates are cached on disk; a first
         # build (or one with the cache off) pays for making them.
         Case("cold build both, no cache", build, {"BRIEFGEN_NO_CACHE": "1"}),
@@ -404,37 +389,24 @@ def _importable(module: str) -> bool:
 
 
 def warm_figures(repeat: int, out: Path) -> list[Figure]:
-    """In-process timings with every cache warm, as watch mode rebuilds: inside the
-    command's worker pool, so the DOCX renders in a worker beside the PDF."""
-    from briefgen.build import parallel
+    """In-process timings with every cache warm, as watch mode rebuilds."""
     from briefgen.build.pipeline import BuildRequest, build_brief
     from briefgen.validation import load_brief
 
     figures = [Figure("warm validate", warm(lambda: load_brief(SAMPLE), repeat))]
-    # (briefgen before issue 21 took ``parallel=False`` for the same.)
-    sequential: dict[str, Any] = {"parallel": False} if _has_field(BuildRequest, "parallel") else {}
-    both = BuildRequest(SAMPLE, out / "warm", ("pdf", "docx"), **sequential)
-    figures.append(Figure("warm build both, in sequence", warm(partial(build_brief, both), repeat)))
-    # (briefgen before issue 21 had no session: its helper was always there.)
-    session = getattr(parallel, "session", contextlib.nullcontext)
-    with session():
-        for label, formats in (("pdf", ("pdf",)), ("docx", ("docx",)), ("both", ("pdf", "docx"))):
-            request = BuildRequest(SAMPLE, out / "warm", formats)
-            seconds = warm(partial(build_brief, request), repeat)
-            figures.append(Figure(f"warm build {label}", seconds))
-        for factor in (10, 50):
-            path = write_scaled(out, factor)
-            request = BuildRequest(path, out / "warm", ("pdf", "docx"))
-            seconds = warm(partial(build_brief, request), max(3, repeat // 2))
-            pages = _pdf_pages(out / "warm" / f"{path.stem}.pdf")
-            figures.append(Figure(f"warm build both x{factor}", seconds, note=f"{pages} pages"))
+    for label, formats in (("pdf", ("pdf",)), ("docx", ("docx",)), ("both", ("pdf", "docx"))):
+        request = BuildRequest(SAMPLE, out / "warm", formats)
+        seconds = warm(partial(build_brief, request), repeat)
+        figures.append(Figure(f"warm build {label}", seconds))
+    for factor in (10, 50):
+        path = write_scaled(out, factor)
+        request = BuildRequest(path, out / "warm", ("pdf", "docx"))
+        seconds = warm(partial(build_brief, request), max(3, repeat // 2))
+        pages = _pdf_pages(out / "warm" / f"{path.stem}.pdf")
+        figures.append(Figure(f"warm build both x{factor}", seconds, note=f"{pages} pages"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.append(Figure("bench process peak (after x50)", 0.0, peak))
     return figures
-
-
-def _has_field(cls: type, name: str) -> bool:
-    return name in getattr(cls, "__dataclass_fields__", {})
 
 
 def _pdf_pages(path: Path) -> int:
@@ -445,7 +417,7 @@ def _pdf_pages(path: Path) -> int:
 
 def parallel_figures(out: Path, repeat: int) -> list[Figure]:
     """Eight copies of the sample built cold in one command: on one core, then with
-    ``-j 1`` (each DOCX in a worker) and ``-j 2`` (two briefs at a time)."""
+    ``-j 1`` (one after the other) and ``-j 2`` (two worker processes)."""
     folder = out / "many"
     folder.mkdir(exist_ok=True)
     copies = []

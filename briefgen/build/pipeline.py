@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.build import parallel
 from briefgen.build.output import check_not_input, write_all_atomically
 from briefgen.compose.render import ComposeOptions, compose, layout_for
 from briefgen.document.nodes import Document
@@ -28,8 +27,6 @@ from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.theme import Theme, default_theme, load_theme
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from briefgen.models.brief import Brief
     from briefgen.transforms.changes import BriefDiff
 
@@ -165,40 +162,17 @@ def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:
 
 
 def _render_all(request: BuildRequest, document: Document) -> Rendered:
-    """Render every format: the second and later ones in a worker of the command's pool
-    (:mod:`briefgen.build.parallel`) while this process renders the first, else here.
+    """Render every format, one after the other, in this process.
 
-    The worker's result is always collected, even when the first format fails, so
-    nothing is left running; if the worker fails in any way, its formats are
-    rendered here instead, so errors come with their usual messages.
+    Rendering the DOCX in a second process while this one renders the PDF was
+    measured against this after the cold-start work of issue 21 and did not pay
+    off (see bench/README.md): the second process's own imports and the copy
+    of the document sent to it cost what the overlap saved, or more.
     """
-    first, *others = request.formats
-    pool = parallel.current()
-    pending = pool.submit(_render_formats, tuple(others), document, request.theme) if pool else None
-    try:
-        rendered = _render_formats((first,), document, request.theme)
-    finally:
-        from_worker = _result(pending) if pending is not None and others else None
-    if from_worker is None:
-        from_worker = _render_formats(tuple(others), document, request.theme)
-    return rendered + from_worker
-
-
-def _render_formats(
-    formats: tuple[str, ...], document: Document, theme_file: Path | None
-) -> Rendered:
-    """Render ``formats`` with the theme file's theme (in this process or in a worker)."""
-    return [(fmt, *_timed(render_format, fmt, document, theme(theme_file))) for fmt in formats]
-
-
-def _result(
-    pending: Future[Rendered],
-) -> Rendered | None:
-    """A worker's rendering, or None when it failed (a writer error, a killed worker)."""
-    try:
-        return pending.result()
-    except Exception:  # rendered again here, where the error is reported as usual
-        return None
+    return [
+        (fmt, *_timed(render_format, fmt, document, theme(request.theme)))
+        for fmt in request.formats
+    ]
 
 
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
@@ -221,12 +195,8 @@ def theme(path: Path | None = None) -> Theme:
 
 
 def reload_themes() -> None:
-    """Forget loaded themes (watch mode calls this when a theme file changes); the
-    command's workers, which loaded them too, are replaced on their next job."""
+    """Forget loaded themes (watch mode calls this when a theme file changes)."""
     theme.cache_clear()
-    pool = parallel.current()
-    if pool is not None:
-        pool.restart()
 
 
 def source_date_epoch() -> dt.datetime | None:

@@ -239,12 +239,10 @@ def email(
     target = eml or Path("out") / f"{file.stem}{variant}.eml"
     request = BuildRequest(file, target.parent, formats, template, theme_file, audience=audience)
     try:
-        from briefgen.build import parallel
         from briefgen.transforms.audience import for_audience
         from briefgen.validation import load_brief
 
-        with parallel.session():  # the DOCX beside the PDF, with --attach-docx
-            files = render_brief(request)
+        files = render_brief(request)
         brief = for_audience(load_brief(file), audience)
         message = mailer.build_message(brief, files, envelope, source_date_epoch())
         check_not_input(target, [file])
@@ -503,13 +501,10 @@ def build(
     except BriefgenError as error:
         click.echo(f"error: {error}", err=True)
         return EXIT_INVALID
-    from briefgen.build import parallel
-
     if watch:
         gc.freeze()  # a long session: collect again, but never scan what startup made
         gc.enable()
-        with parallel.session():
-            return _watch(requests)
+        return _watch(requests)
     results = _run_builds(requests, jobs)
     for lines, ok in results:
         for line in lines:
@@ -558,12 +553,11 @@ def _run_builds(requests: list[BuildRequest], jobs: int) -> list[tuple[list[str]
     """Build every request; with ``-j`` in worker processes.  One brief that crashes its
     worker (a bug, or the process killed for memory) is reported as that brief's failure:
     the others still build and report, and no traceback reaches the user."""
+    if jobs == 1 or len(requests) == 1:
+        return [_build_guarded(request) for request in requests]
     from briefgen.build import parallel
 
-    if jobs == 1 or len(requests) == 1:
-        with parallel.session():  # one worker: each brief's DOCX beside its PDF
-            return [_build_guarded(request) for request in requests]
-    with parallel.session(min(jobs, len(requests)), spawn_ok=True) as pool:
+    with parallel.session(min(jobs, len(requests))) as pool:
         futures = [pool.submit(_build_guarded, request) for request in requests]
         return [
             _build_guarded(request) if future is None else _outcome(future, request)
