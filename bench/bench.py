@@ -67,6 +67,7 @@ class Case:
     environment: dict[str, str] | None = None
     note: str = ""
     cpus: frozenset[int] | None = None
+    cwd: Path | None = None
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ def _one_run(case: Case) -> tuple[float, float, float]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        cwd=case.cwd,
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
     )
     _, status, usage = os.wait4(process.pid, 0)
@@ -379,7 +381,8 @@ def rendercv_case(rendercv: Path, folder: Path) -> Case:
     argv = [str(rendercv), "render", str(source), *skip]
     subprocess.run(argv, cwd=folder, check=True, capture_output=True)  # its own caches warm
     pages = _pdf_pages(next((folder / "rendercv_output").glob("*.pdf")))
-    return Case("rendercv render (its sample)", argv, note=f"peer, {pages} pages PDF")
+    note = f"peer, {pages} pages PDF"
+    return Case("rendercv render (its sample)", argv, note=note, cwd=folder)
 
 
 def _importable(module: str) -> bool:
