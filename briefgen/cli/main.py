@@ -502,8 +502,9 @@ def build(
         click.echo(f"error: {error}", err=True)
         return EXIT_INVALID
     if watch:
-        gc.freeze()  # a long session: collect again, but never scan what startup made
-        gc.enable()
+        if not gc.isenabled():  # run() turned it off; a long session needs it back,
+            gc.freeze()  # but it need never scan what start-up made
+            gc.enable()
         return _watch(requests)
     results = _run_builds(requests, jobs)
     for lines, ok in results:
