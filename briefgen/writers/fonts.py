@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from itertools import groupby
 from pathlib import Path
-from typing import Literal
 from weakref import WeakKeyDictionary
 
 import reportlab
@@ -37,13 +36,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace, unShapedFontGlob
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
+from briefgen.presentation.fonts import family_chain, role_family
+from briefgen.presentation.scripts import preferred_languages, primary
+from briefgen.presentation.styles import Role
 from briefgen.support.cache import cache_folder, cached_bytes
-from briefgen.writers.scripts import preferred_languages, primary
 from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
-
-Role = Literal["body", "heading", "table"]
-"""Which theme family a piece of text uses before any fallback."""
 
 
 class PdfWriteError(BriefgenError):
@@ -235,7 +233,7 @@ class FontBook:
 
     def face(self, role: Role, bold: bool = False, italic: bool = False) -> Face:
         """Return the role's own face for a style (what ReportLab styles default to)."""
-        family = self._theme.family(self._role_family(role))
+        family = self._theme.family(role_family(self._theme, role))
         return load_face(family.face(bold, italic))
 
     def face_for(self, char: str, role: Role, bold: bool = False) -> Face:
@@ -299,30 +297,11 @@ class FontBook:
     def _make_chain(
         self, role: Role, bold: bool, italic: bool, lang: str, suggested: tuple[str, ...]
     ) -> _Chain:
-        """The run's own language's families first, then the role's family, then the
-        families of the languages its script suggests (as the DOCX writer chooses its
-        East Asian font, see :mod:`briefgen.writers.scripts`), then the fallbacks."""
-        fonts = self._theme.fonts
-        names = dict.fromkeys(
-            [
-                *self._families_for(lang),
-                self._role_family(role),
-                *(name for code in suggested for name in self._families_for(code)),
-                *fonts.fallbacks,
-            ]
-        )
+        """The faces of the presentation layer's family chain (the run's language, the
+        role, the languages its script suggests, the fallbacks) in this style."""
+        names = family_chain(self._theme, role, lang or None, suggested)
         paths = dict.fromkeys(self._theme.family(name).face(bold, italic) for name in names)
         return _Chain(tuple(paths))
-
-    def _families_for(self, lang: str) -> list[str]:
-        """Families that declare ``lang`` among their ``langs``, fallbacks first."""
-        fonts = self._theme.fonts
-        names = [*fonts.fallbacks, *fonts.families]
-        return [n for n in dict.fromkeys(names) if lang and lang in fonts.families[n].langs]
-
-    def _role_family(self, role: Role) -> str:
-        fonts = self._theme.fonts
-        return {"body": fonts.body, "heading": fonts.heading, "table": fonts.table}[role]
 
 
 def _pick(chain: _Chain, char: str, previous: Face | None) -> Face | None:
