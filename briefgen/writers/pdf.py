@@ -27,7 +27,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -87,6 +86,7 @@ from briefgen.presentation import (
 from briefgen.presentation.looks import HeadingLevels
 from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
+from briefgen.support.xml_text import escape, quoteattr
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -99,6 +99,7 @@ from briefgen.writers.hyphenation import CELL_MIN, PROSE_MIN, soft_hyphens
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_tags import Marker, Node, finish
 from briefgen.writers.theme import Theme
+from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -538,18 +539,12 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
         return size
 
 
-_STYLES: dict[int, tuple[Theme, _Styles]] = {}
+_STYLES: ThemeCache[_Styles] = ThemeCache()
 
 
 def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
-    """The process's ``_Styles`` for ``theme`` (by identity; themes are immutable)."""
-    entry = _STYLES.get(id(theme))
-    if entry is None or entry[0] is not theme:
-        if len(_STYLES) >= 8:
-            _STYLES.clear()
-        entry = (theme, _Styles(theme, fonts))
-        _STYLES[id(theme)] = entry
-    return entry[1]
+    """The process's ``_Styles`` for ``theme`` (see :mod:`briefgen.writers.theme_cache`)."""
+    return _STYLES.get(theme, lambda: _Styles(theme, fonts))
 
 
 # --- inline markup ------------------------------------------------------------------------
