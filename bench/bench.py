@@ -302,7 +302,7 @@ def _importable(module: str) -> bool:
 
 def warm_figures(repeat: int, out: Path) -> list[Figure]:
     """In-process timings with every cache warm, as watch mode rebuilds."""
-    from briefgen.build import BuildRequest, build_brief
+    from briefgen.build.pipeline import BuildRequest, build_brief
     from briefgen.validation import load_brief
 
     figures = [Figure("warm validate", warm(lambda: load_brief(SAMPLE), repeat))]

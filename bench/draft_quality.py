@@ -82,7 +82,7 @@ def _similar(threshold: int) -> Callable[[str, str], bool]:
 def draft_of(sources: list[Path], folder: Path) -> Brief:
     """Draft from copies of ``sources`` in ``folder`` (beside the draft, as an analyst
     keeps them) with the real command line; the draft must validate."""
-    from briefgen.cli import main
+    from briefgen.cli.main import main
 
     copies = [folder / source.name for source in sources]
     for source, copy in zip(sources, copies, strict=True):

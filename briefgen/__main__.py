@@ -1,5 +1,5 @@
 """Allow ``python -m briefgen``."""
 
-from briefgen.cli import run
+from briefgen.cli.main import run
 
 run()

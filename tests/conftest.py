@@ -74,7 +74,7 @@ def _fresh_format_helper() -> Iterator[None]:
     this test's patches; stopping it afterwards also leaves no child behind.
     """
     yield
-    from briefgen import format_worker
+    from briefgen.build import parallel as format_worker
 
     format_worker.shutdown()
 

@@ -20,8 +20,8 @@ import pytest
 from docx2python import docx2python
 from fontTools.ttLib import TTFont
 
-from briefgen.build import BuildRequest, build_brief
-from briefgen.cli import main
+from briefgen.build.pipeline import BuildRequest, build_brief
+from briefgen.cli.main import main
 from briefgen.errors import InvalidInputError
 from briefgen.validation import load_brief, load_brief_text
 from tests.conftest import FIXTURES

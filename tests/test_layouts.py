@@ -9,7 +9,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.compose.render import ComposeOptions, compose
 from briefgen.document.markup import MarkupError, parse_document
 from briefgen.validation import load_brief

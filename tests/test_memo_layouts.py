@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     BulletList,
     Callout,
     Cell,

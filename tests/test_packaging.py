@@ -42,7 +42,8 @@ def test_wheel_ships_templates_and_runs_from_an_install(tmp_path: Path) -> None:
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     script = (
-        "import sys; from briefgen.cli import main; from briefgen.resources import templates_root;"
+        "import sys; from briefgen.cli.main import main;"
+        "from briefgen.support.resources import templates_root;"
         f"assert str(templates_root()).startswith({str(target)!r}), templates_root();"
         f"sys.exit(main(['build', {str(SAMPLE)!r}, '-o', {str(tmp_path / 'out')!r}, '-f', 'pdf']))"
     )

@@ -34,10 +34,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from briefgen.build import render_format, theme
-from briefgen.compose.inline import inline_to_plain, split_paragraphs
+from briefgen.build.pipeline import render_format, theme
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import Document
+from briefgen.document.inline import inline_to_plain, split_paragraphs
+from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief_text

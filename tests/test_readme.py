@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from briefgen.cli import main
-from briefgen.theme import load_theme
+from briefgen.cli.main import main
+from briefgen.writers.theme import load_theme
 from tests.conftest import REPO, SAMPLE, theme_copy
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ import pypdfium2
 import pytest
 from docx2python import docx2python
 
-from briefgen.build import BuildRequest, build_brief
+from briefgen.build.pipeline import BuildRequest, build_brief
 from briefgen.compose.render import compose
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief

@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.compose import view
 from briefgen.document.markup import parse_document
-from briefgen.document.model import Document
+from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief
-from briefgen.reading import read_regular_file
-from briefgen.resources import templates_root
+from briefgen.support.reading import read_regular_file
+from briefgen.support.resources import templates_root
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from briefgen.changes import BriefDiff
+    from briefgen.transforms.changes import BriefDiff
 
 ENTRY_TEMPLATE = "document.xml.j2"
 DEFAULT_TEMPLATE = "briefing_memo"
@@ -435,7 +435,7 @@ def _contained_loader(search_path: list[Path]) -> Any:
     Jinja already refuses ``..`` in template names; this also refuses a file
     whose real path (symbolic links followed) lies outside every folder, so a
     template folder from someone else cannot ``{% include %}`` the user's files
-    into a brief, and reads through :func:`briefgen.reading.read_regular_file`,
+    into a brief, and reads through :func:`briefgen.support.reading.read_regular_file`,
     so a FIFO or device named like a template is refused instead of blocking.
     """
     from jinja2 import BaseLoader, TemplateNotFound

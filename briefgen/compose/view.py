@@ -18,10 +18,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from briefgen.changes import FieldChange
-from briefgen.compose.inline import inline_to_markup, split_paragraphs
+from briefgen.document.inline import inline_to_markup, split_paragraphs
 from briefgen.errors import BriefgenError
 from briefgen.models.brief import Brief, Marking, Risk, Source, SourceRef
+from briefgen.transforms.changes import FieldChange
 
 _MONTHS = (
     "January",
@@ -382,7 +382,7 @@ def quote_notes(brief: Brief) -> list[tuple[str, Markup]]:
 
 def _all_refs(brief: Brief) -> Iterator[SourceRef]:
     """Every ref of the brief, section by section."""
-    from briefgen.models.references import CITING_SECTIONS
+    from briefgen.validation.references import CITING_SECTIONS
 
     for section_path in CITING_SECTIONS:
         node: object = brief

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import cast
 from xml.etree.ElementTree import Element
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Align,
     Block,
     BulletList,
@@ -134,7 +134,7 @@ def _safe_href(href: str | None) -> str | None:
     ``<a href="javascript:...">`` or ``file:``; such a link is dropped, its text kept."""
     if not href:
         return None
-    from briefgen.compose.inline import is_safe_link
+    from briefgen.document.inline import is_safe_link
 
     return href if is_safe_link(href) else None
 

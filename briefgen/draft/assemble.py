@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.checks.provenance import normalise
 from briefgen.draft.commitments import commitment_in
 from briefgen.draft.dates import FoundDate, dates_in
 from briefgen.draft.model import (
@@ -33,7 +34,6 @@ from briefgen.draft.places import countries_named
 from briefgen.draft.sentences import Sentence, split_sentences
 from briefgen.errors import BriefgenError
 from briefgen.models.types import reject_control_characters
-from briefgen.provenance import normalise
 from briefgen.sources import SourceDocument
 from briefgen.sources.metadata import without_dateline
 
@@ -267,7 +267,7 @@ def _parties(sentence: str, present: list[DraftParticipant], countries: list[str
 
 def _any_countries(sentence: str) -> list[str]:
     """With no meeting countries known, every country the sentence names (a guess)."""
-    from briefgen.models.references import is_country_code
+    from briefgen.models.types import is_country_code
 
     return [code for code in countries_named(sentence) if is_country_code(code)]
 

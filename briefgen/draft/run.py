@@ -38,7 +38,7 @@ def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) 
         return result
     result.messages += _outside(usable, out)
     text = _drafted_text(usable, out, title)
-    from briefgen.output import write_atomically
+    from briefgen.build.output import write_atomically
 
     write_atomically(out, text.encode("utf-8"))
     result.written, result.used = True, len(usable)

@@ -36,7 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, PositionIndex, format_path
-from briefgen.reading import NotReadableError, read_regular_file
+from briefgen.support.reading import NotReadableError, read_regular_file
 
 MAX_PARAGRAPH_CHARS = 10_000
 """The longest paragraph (text between blank lines) in any value.  Real paragraphs are a
@@ -338,7 +338,7 @@ def _first_deep_line(text: str) -> tuple[int, int]:
 def _read_text(path: Path, name: str) -> str:
     """Read at most ``MAX_FILE_BYTES`` (plus one, to notice more) and decode it as UTF-8.
 
-    Through :func:`briefgen.reading.read_regular_file`: a huge file is refused by its
+    Through :func:`briefgen.support.reading.read_regular_file`: a huge file is refused by its
     size before it is read, and ``/dev/zero``, a FIFO or a device at once, since
     reading them would never end, block, or fill the memory.
     """

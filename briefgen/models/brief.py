@@ -2,7 +2,7 @@
 
 Every model forbids unknown keys so a typo is an error, and every field has a
 description that feeds the generated JSON Schema (``briefgen schema``).
-Cross-references between sections are checked in :mod:`briefgen.models.references`,
+Cross-references between sections are checked in :mod:`briefgen.validation.references`,
 which can report all of them at once with locations.
 """
 

@@ -71,9 +71,16 @@ Slug = Annotated[
 """An id: lowercase slug, unique across the brief."""
 
 
-def _check_country(value: str) -> str:
-    from briefgen.models.references import is_country_code
+def is_country_code(code: str) -> bool:
+    """True for an assigned ISO 3166-1 alpha-2 code such as ``KR``."""
+    import pycountry
 
+    return bool(re.fullmatch(COUNTRY_PATTERN, code)) and (
+        pycountry.countries.get(alpha_2=code) is not None
+    )
+
+
+def _check_country(value: str) -> str:
     if not is_country_code(value):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, JP)")
     return value

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from briefgen.reading import read_regular_file
 from briefgen.sources.document import SourceDocument, SourceError
 from briefgen.sources.formats import READERS, Reader, read_txt
 from briefgen.sources.metadata import with_text_metadata
+from briefgen.support.reading import read_regular_file
 
 EXTRACTOR_VERSION = "1"
 """Bump when a reader's output changes, so cached extractions are made again."""
@@ -100,7 +100,7 @@ def _cached(key: tuple[str, ...], make: Callable[[], SourceDocument]) -> SourceD
 
     A :class:`SourceError` is never cached: the next run says so again.
     """
-    from briefgen.cache import cached_bytes
+    from briefgen.support.cache import cached_bytes
 
     return SourceDocument.from_bytes(cached_bytes("sources", key, lambda: make().to_bytes()))
 

@@ -16,8 +16,8 @@ from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.positions import DataPath, format_path
 from briefgen.loading.yaml_source import LoadedYaml, load_yaml_file, load_yaml_text
 from briefgen.models.brief import Brief
-from briefgen.models.references import find_reference_problems
 from briefgen.validation.messages import plain_message
+from briefgen.validation.references import find_reference_problems
 
 
 def load_brief(path: Path) -> Brief:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from briefgen.loading.positions import DataPath
-from briefgen.models.references import did_you_mean
+from briefgen.validation.references import did_you_mean
 
 ErrorRecord = Mapping[str, Any]
 

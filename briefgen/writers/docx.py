@@ -1,4 +1,4 @@
-"""DOCX writer: render a :class:`~briefgen.document.model.Document` as a Word file.
+"""DOCX writer: render a :class:`~briefgen.document.nodes.Document` as a Word file.
 
 Colleagues edit the DOCX in Word, so it uses real styles rather than direct
 formatting: Title, Heading 1-3 (Word's navigation pane and TOC key on them),
@@ -41,7 +41,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 from lxml import etree
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Align,
     Block,
     BulletList,
@@ -64,10 +64,10 @@ from briefgen.document.model import (
     heat_map_description,
     plain_text,
 )
-from briefgen.theme import Theme
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.scripts import east_asian_tag, preferred_languages
+from briefgen.writers.theme import Theme
 
 __all__ = ["east_asian_font", "write_docx"]
 

@@ -30,8 +30,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
-from briefgen.theme import Theme
 from briefgen.writers.scripts import preferred_languages, primary
+from briefgen.writers.theme import Theme
 
 Role = Literal["body", "heading", "table"]
 """Which theme family a piece of text uses before any fallback."""

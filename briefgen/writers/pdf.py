@@ -1,7 +1,7 @@
-"""The PDF writer: renders a :class:`~briefgen.document.model.Document` with ReportLab platypus.
+"""The PDF writer: renders a :class:`~briefgen.document.nodes.Document` with ReportLab platypus.
 
 The writer knows nothing of briefs.  It maps each document block to flowables,
-styled only from the :class:`~briefgen.theme.Theme`, and draws the page
+styled only from the :class:`~briefgen.writers.theme.Theme`, and draws the page
 decoration (banner, TLP label, running title, "Page X of Y") on every page.
 
 Design points that are easy to get wrong with ReportLab:
@@ -54,7 +54,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Align,
     Block,
     BulletList,
@@ -78,7 +78,6 @@ from briefgen.document.model import (
     heat_map_description,
     plain_text,
 )
-from briefgen.theme import Theme
 from briefgen.writers import page_budget
 from briefgen.writers.fonts import (
     FontBook,
@@ -90,6 +89,7 @@ from briefgen.writers.fonts import (
 )
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_tags import Marker, Node, finish
+from briefgen.writers.theme import Theme
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -397,9 +397,9 @@ class _Spec:
 
     role: Role
     size: str
-    """Name of a :class:`~briefgen.theme.Sizes` field."""
+    """Name of a :class:`~briefgen.writers.theme.Sizes` field."""
     colour: str
-    """Name of a :class:`~briefgen.theme.Colors` field."""
+    """Name of a :class:`~briefgen.writers.theme.Colors` field."""
     scale: float = 1.0
     before: float = 0.0
     after: float = 0.0

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.compose import render
 from briefgen.compose.render import ComposeOptions, TemplateError, compose
 from briefgen.models.brief import Brief

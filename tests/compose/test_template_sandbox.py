@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from tests.conftest import SAMPLE
 
 SECRET = "TOP-SECRET-MARKER-4711"

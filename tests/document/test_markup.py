@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.document.markup import MarkupError, parse_document
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     BulletList,
     Callout,
     DefinitionList,

@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefgen.checks.provenance import ProvenanceOptions, quote_found
 from briefgen.draft.assemble import draft_brief
 from briefgen.draft.writer import draft_yaml
 from briefgen.models.brief import Brief
-from briefgen.provenance import ProvenanceOptions, quote_found
 from briefgen.sources import SourceDocument
 from briefgen.validation import load_brief_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.draft_quality import PAIRS, TARGETS, quality
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 
 def test_hand_written_briefs_of_the_benchmark_pass_check() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.validation import load_brief
 from tests.conftest import REPO
 from tests.sources.make import write_docx, write_eml, write_html, write_pdf
@@ -111,7 +111,7 @@ def test_check_verifies_quotes_in_html_pdf_and_eml_sources(folder: Path) -> None
 
 def test_help_and_validate_do_not_import_the_extractors() -> None:
     code = (
-        "import sys; from briefgen.cli import main; main(['--help']); "
+        "import sys; from briefgen.cli.main import main; main(['--help']); "
         f"main(['validate', {str(REPO / 'inputs/seoul-trilateral-2024-10-16.yaml')!r}]); "
         "heavy = [m for m in ('trafilatura', 'pypdfium2', 'docx', 'lxml', 'briefgen.draft') "
         "if m in sys.modules]; print('HEAVY=' + ','.join(heavy))"

@@ -24,10 +24,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen import mailer
-from briefgen.build import RenderedFile
-from briefgen.cli import main
-from briefgen.mailer import Envelope, MailError, build_message, header_text, parse_addresses
+from briefgen.build.pipeline import RenderedFile
+from briefgen.cli.main import main
+from briefgen.delivery import mailer
+from briefgen.delivery.mailer import (
+    Envelope,
+    MailError,
+    build_message,
+    header_text,
+    parse_addresses,
+)
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
 from tests.conftest import SAMPLE, SmtpInbox

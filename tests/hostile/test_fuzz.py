@@ -13,9 +13,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.compose.inline import inline_to_markup, inline_to_plain, is_safe_link
+from briefgen.document.inline import inline_to_markup, inline_to_plain, is_safe_link
 from briefgen.document.markup import parse_document
-from briefgen.document.model import Paragraph, Text
+from briefgen.document.nodes import Paragraph, Text
 from briefgen.errors import InvalidInputError
 from briefgen.loading.yaml_source import load_yaml_text
 from briefgen.validation import validate_loaded

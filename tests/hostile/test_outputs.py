@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import output
-from briefgen.cli import main
-from briefgen.output import write_all_atomically
+from briefgen.build import output
+from briefgen.build.output import write_all_atomically
+from briefgen.cli.main import main
 from tests.conftest import SAMPLE
 
 

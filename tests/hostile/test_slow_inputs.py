@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import BuildRequest, render_brief
-from briefgen.changes import diff_briefs
-from briefgen.cli import main
-from briefgen.provenance import ProvenanceOptions, nearest_passage, quote_found
-from briefgen.theme import default_theme
+from briefgen.build.pipeline import BuildRequest, render_brief
+from briefgen.checks.provenance import ProvenanceOptions, nearest_passage, quote_found
+from briefgen.cli.main import main
+from briefgen.transforms.changes import diff_briefs
 from briefgen.validation import load_brief
 from briefgen.writers import pdf
 from briefgen.writers.fonts import FontBook
+from briefgen.writers.theme import default_theme
 from tests.conftest import SAMPLE
 
 

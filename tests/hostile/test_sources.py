@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 SECRET = "hunter2-the-secret-words-nobody-may-see"
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import BuildRequest
-from briefgen.cli import build_and_report, main
-from briefgen.reading import NotReadableError, read_regular_file
-from briefgen.watch import watch_and_rebuild
+from briefgen.build.pipeline import BuildRequest
+from briefgen.build.watch import watch_and_rebuild
+from briefgen.cli.main import build_and_report, main
+from briefgen.support.reading import NotReadableError, read_regular_file
 from tests.conftest import REPO, SAMPLE, theme_copy
 
 FONTS = REPO / "templates" / "fonts"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefgen import build
-from briefgen.cli import main
+from briefgen.build import pipeline as build
+from briefgen.cli.main import main
 from tests.conftest import SAMPLE, theme_copy
 
 

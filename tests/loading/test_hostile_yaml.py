@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.errors import InvalidInputError, Problem
 from briefgen.loading.yaml_source import MAX_FILE_BYTES, load_yaml_text
 from tests.loading.test_hostile_input import load_refused

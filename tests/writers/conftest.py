@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     BulletList,
     Callout,
     Cell,
@@ -28,7 +28,7 @@ from briefgen.document.model import (
     Table,
     Text,
 )
-from briefgen.theme import Theme, default_theme
+from briefgen.writers.theme import Theme, default_theme
 
 
 def _heat_rows() -> tuple[tuple[HeatCell, ...], ...]:

@@ -22,7 +22,7 @@ import page
 import pdfua
 import pikepdf
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Block,
     BulletList,
     Callout,

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     BulletList,
     Document,
     DocumentInfo,
@@ -33,9 +33,9 @@ from briefgen.document.model import (
     Paragraph,
     Text,
 )
-from briefgen.theme import Theme
 from briefgen.writers.docx import east_asian_font, write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
+from briefgen.writers.theme import Theme
 from tests.conftest import libreoffice_pdf, pdf_font_families
 from tests.writers.conftest import sample_document
 
@@ -624,7 +624,7 @@ def test_word_opens_it_as_a_current_document(sample_bytes: bytes) -> None:
 
 
 def test_talking_points_are_a_real_list_inside_the_callout(theme: Theme) -> None:
-    from briefgen.document.model import Callout
+    from briefgen.document.nodes import Callout
 
     callout = Callout(
         title="Talking points",

@@ -10,11 +10,11 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from briefgen.cli import main
-from briefgen.document.model import Document, DocumentInfo, PageDecor, Paragraph, Text
-from briefgen.theme import Theme, load_theme
+from briefgen.cli.main import main
+from briefgen.document.nodes import Document, DocumentInfo, PageDecor, Paragraph, Text
 from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_fonts import embedding_refusals, iter_embedded, obfuscate
+from briefgen.writers.theme import Theme, load_theme
 from tests.conftest import REPO, SAMPLE, theme_copy
 from tests.writers.conftest import sample_document
 

@@ -17,7 +17,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from briefgen.document.model import (
+from briefgen.document.nodes import (
     Block,
     Cell,
     Column,
@@ -35,9 +35,9 @@ from briefgen.document.model import (
     Text,
 )
 from briefgen.errors import BriefgenError
-from briefgen.theme import PageSetup, Theme
 from briefgen.writers.fonts import FontBook, load_face
 from briefgen.writers.pdf import MissingGlyphsError, PdfWriteError, write_pdf
+from briefgen.writers.theme import PageSetup, Theme
 from tests.writers.conftest import sample_document
 
 STANDARD_14 = {
@@ -385,8 +385,8 @@ def test_a_block_larger_than_a_page_is_a_clear_error_not_a_traceback(theme: Them
 def test_fonts_are_parsed_only_when_a_character_needs_them() -> None:
     """An English-only document must not pay for parsing the CJK fallback fonts."""
     script = (
-        "from briefgen.build import theme\n"
-        "from briefgen.document.model import *\n"
+        "from briefgen.build.pipeline import theme\n"
+        "from briefgen.document.nodes import *\n"
         "from briefgen.writers import fonts, pdf\n"
         "doc = Document(DocumentInfo(title='T'), PageDecor(), "
         "(Paragraph((Text('Plain English text.'),)),))\n"

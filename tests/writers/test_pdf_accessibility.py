@@ -19,15 +19,15 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from briefgen.build import render_format, theme
+from briefgen.build.pipeline import render_format, theme
 from briefgen.compose.render import ComposeOptions, compose
-from briefgen.document.model import Document, DocumentInfo, Heading, HeatMap, Paragraph, Text
+from briefgen.document.nodes import Document, DocumentInfo, Heading, HeatMap, Paragraph, Text
 from briefgen.validation import load_brief
 from briefgen.writers.pdf import write_pdf
 from tests.conftest import FIXTURES, SAMPLE, theme_copy
-from tests.test_theme_letterhead import LETTERHEAD
 from tests.writers.conftest import sample_document
 from tests.writers.tagged_pdf import assert_conforms, model_text, reads_as, structure_text
+from tests.writers.test_theme_letterhead import LETTERHEAD
 
 LAYOUTS = ("briefing_memo", "policy_brief", "read_ahead")
 
@@ -216,7 +216,7 @@ def test_a_list_in_a_callout_split_across_pages_keeps_its_text_and_links() -> No
     """ReportLab deep-copies a list's items when the table cell holding it splits across
     pages; the copies must still draw into the items' own elements (found by the property
     tests: the item's text and its link's annotation had gone missing from the tree)."""
-    from briefgen.document.model import BulletList, Callout
+    from briefgen.document.nodes import BulletList, Callout
 
     long = " ".join(f"word{index}" for index in range(900))
     linked = (Text(long), Text(" see "), Text("the readout", href="https://example.org/r"))
