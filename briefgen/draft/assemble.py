@@ -79,9 +79,7 @@ def draft_brief(inputs: list[tuple[Path, SourceDocument]], out: Path, title: str
     ]
     summary = _summary(reads)
     if not summary:
-        raise DraftError(
-            "no sentence in the sources can be quoted in a brief"
-        )
+        raise DraftError("no sentence in the sources can be quoted in a brief")
     participants = _participants(reads, taken)
     timeline = _timeline(reads)
     date, date_note = _brief_date(sources, timeline)

@@ -25,8 +25,10 @@ import hashlib
 import io
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -78,7 +80,7 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
-from briefgen.writers import page_budget
+from briefgen.writers import bidi, page_budget, shaping
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
@@ -88,7 +90,9 @@ from briefgen.writers.fonts import (
     font_book,
 )
 from briefgen.writers.page_budget import PageLimitError
+from briefgen.writers.pdf_lines import ACTUAL_TEXT_CB, actual_text, display_order
 from briefgen.writers.pdf_tags import Marker, Node, finish
+from briefgen.writers.scripts import COMPLEX
 from briefgen.writers.theme import Theme
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
@@ -262,6 +266,7 @@ def _canvas_maker(
         canv.seed_id(stamp)
         canv.setDateFormatter(lambda *_: stamp)
         canv.setNamedCB(_OUTLINE_CB, state.add_outline)
+        canv.setNamedCB(ACTUAL_TEXT_CB, actual_text)
         canv.showOutline()
         canv.before_save = lambda: decor.define_page_numbers(canv, state.pages)
         return canv
@@ -437,6 +442,9 @@ _SPECS: dict[str, _Spec] = {
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
+_SHAPED_RUN = re.compile(rf'<font name="[^"<>]*{re.escape(shaping.ALIAS_MARK)}\d+">')
+"""A run the markup marks for shaping (user text is escaped, so it never matches)."""
+
 _ParsedParagraph = tuple[Any, list[Any], Any]
 """What ReportLab's paragraph parser returns: the style, the fragments, the bullet text."""
 
@@ -454,24 +462,42 @@ class _Styles:
         self._fonts = fonts
         self._cache: dict[str, _Style] = {}
         self._parsed: dict[tuple[str, str], _ParsedParagraph] = {}
+        self._variants: dict[str, Any] = {}
 
-    def paragraph(self, markup: str, style: _Style) -> Any:
+    def paragraph(self, markup: str, style: _Style, *, rtl: bool = False) -> Any:
         """A ReportLab paragraph of ``markup`` in ``style``, parsed once per process.
 
         Each paragraph gets its own copies of the fragments, since layout may
-        annotate them.
+        annotate them.  Markup with runs marked for shaping gets a variant of the
+        style that shapes them (right-aligned when the paragraph runs right to
+        left), and a paragraph that puts each line in display order.
         """
-        key = (markup, style.para.name)
+        shaped = _SHAPED_RUN.search(markup) is not None
+        para_style = self._shaped(style.para, rtl) if shaped else style.para
+        key = (markup, para_style.name)
         parsed = self._parsed.get(key)
         if parsed is None:
-            parsed = _parse_paragraph(markup, style.para)
+            parsed = _parse_paragraph(markup, para_style)
             if len(self._parsed) > 50_000:
                 self._parsed.clear()
             self._parsed[key] = parsed
         para_style, frags, bullet = parsed
-        return _Paragraph(
+        para = _Paragraph(
             markup, para_style, bulletText=bullet, frags=[frag.clone() for frag in frags]
         )
+        para.bidi_base = (1 if rtl else 0) if shaped else None
+        return para
+
+    def _shaped(self, para: Any, rtl: bool) -> Any:
+        """The shaping variant of a ReportLab style (see :mod:`.shaping`)."""
+        name = f"{para.name}-shaped{'-rtl' if rtl else ''}"
+        variant = self._variants.get(name)
+        if variant is None:
+            shaping.install()
+            alignment = TA_RIGHT if rtl and para.alignment == TA_LEFT else para.alignment
+            variant = RLStyle(name, parent=para, shaping=1, alignment=alignment)
+            self._variants[name] = variant
+        return variant
 
     def __getitem__(self, name: str) -> _Style:
         """Return a style of :data:`_SPECS` by name (paragraph styles use the model's names)."""
@@ -551,12 +577,24 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
         super().drawOn(canv, x, y, _sW)
         canv.marker.end(canv)
 
+    bidi_base: int | None = None
+    """The paragraph's bidi base level when it holds shaped runs, else None."""
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         """Both halves of a paragraph split across pages belong to the same element."""
         parts: list[Any] = super().split(availWidth, availHeight)
         for part in parts:
             part.tag = self.tag
+            part.bidi_base = self.bidi_base
         return parts
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 (ReportLab's name)
+        """Break lines in logical order, then put each line in display order (UAX #9 L2)."""
+        result = super().breakLines(width)
+        if self.bidi_base is not None and getattr(result, "kind", 0) == 1:
+            for line in result.lines:
+                line.words = display_order(line.words, self.bidi_base)
+        return result
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         last = self._wrapped
@@ -594,15 +632,43 @@ class _Markup:
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
-        return "".join(
-            (self._note_separator(style) if follows_note_ref(content, index) else "")
-            + self._item(item, style, bold)
-            for index, item in enumerate(content)
+        return self._paragraph(
+            lambda: "".join(
+                (self._note_separator(style) if follows_note_ref(content, index) else "")
+                + self._item(item, style, bold)
+                for index, item in enumerate(content)
+            )
         )
 
     def text(self, text: str, role: Role, *, bold: bool = False, lang: str | None = None) -> str:
         """Return markup for one plain string (labels, titles) in one style."""
-        return self._runs(self._fonts.segments(text, role, bold=bold, lang=lang))
+        return self._paragraph(
+            lambda: self._runs(self._fonts.segments(text, role, bold=bold, lang=lang))
+        )
+
+    rtl = False
+    """Whether the paragraph last made runs right to left (its first strong letter)."""
+
+    def _paragraph(self, make: Callable[[], str]) -> str:
+        """Markup of a whole paragraph, with its complex-script runs marked for shaping.
+
+        The first pass notes the text drawn; only when it holds a complex script
+        (see :mod:`.shaping`) is the markup made again, each run's font name then
+        carrying its bidi level over the whole paragraph (:mod:`.bidi`).
+        """
+        self._drawn: list[str] = []
+        self._levels: Iterator[int] | None = None
+        markup = make()
+        drawn = "".join(self._drawn)
+        self.rtl = False
+        if not COMPLEX.search(drawn):
+            return markup
+        self.rtl = bidi.base_level(drawn) == 1 and bidi.has_rtl(drawn)
+        self._levels = iter(bidi.levels(drawn))
+        try:
+            return make()
+        finally:
+            self._levels = None
 
     def _item(self, item: Inline, style: _Style, bold: bool) -> str:
         if isinstance(item, NoteRef):
@@ -621,7 +687,7 @@ class _Markup:
 
     def _note_separator(self, style: _Style) -> str:
         """The superscript comma between adjacent citation markers, in a theme font."""
-        return f"<super>{self.text(',', style.role)}</super>"
+        return f"<super>{self._runs(self._fonts.segments(',', style.role, lang=None))}</super>"
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
         """Render a citation as a superscript number linking to the note's destination.
@@ -638,12 +704,37 @@ class _Markup:
         """Wrap ``inner`` in a link whose target is escaped as an attribute value."""
         return f"<a href={quoteattr(href)} color={quoteattr(self._link_colour)}>{inner}</a>"
 
-    @staticmethod
-    def _runs(segments: Iterable[Segment]) -> str:
+    def _runs(self, segments: Iterable[Segment]) -> str:
+        if self._levels is None:
+            segments = list(segments)
+            self._drawn.extend(seg.text for seg in segments)
+            return "".join(_font_run(seg.font, seg.text) for seg in segments)
+        levels = self._levels
         return "".join(
-            f"<font name={quoteattr(seg.font)}>{escape(seg.text).replace(chr(10), '<br/>')}</font>"
+            _font_run(_run_font(seg.font, run, level), run)
             for seg in segments
+            for level, run in _by_level(seg.text, levels)
         )
+
+
+def _font_run(font: str, text: str) -> str:
+    return f"<font name={quoteattr(font)}>{escape(text).replace(chr(10), '<br/>')}</font>"
+
+
+def _by_level(text: str, levels: Iterator[int]) -> list[tuple[int, str]]:
+    """``text`` cut where the bidi level changes, taking one level per character."""
+    pieces = [(next(levels, 0), char) for char in text]
+    return [
+        (level, "".join(char for _, char in run)) for level, run in groupby(pieces, itemgetter(0))
+    ]
+
+
+def _run_font(font: str, text: str, level: int) -> str:
+    """The font name a run is drawn under: marked for shaping when it is right to left or
+    in a complex script (:func:`.shaping.shaped_font`), else the font itself."""
+    if level or COMPLEX.search(text):
+        return shaping.shaped_font(font, level)
+    return font
 
 
 # --- blocks -------------------------------------------------------------------------------
@@ -731,9 +822,8 @@ class _Story:
         prefix: str = "",
         bold: bool = False,
     ) -> Any:
-        para = self._styles.paragraph(
-            prefix + self._markup.content(content, style, bold=bold), style
-        )
+        markup = prefix + self._markup.content(content, style, bold=bold)
+        para = self._styles.paragraph(markup, style, rtl=self._markup.rtl)
         para.tag = tag
         if tag is not None:
             tag.lang = _language(content)
@@ -896,9 +986,8 @@ class _Story:
         rows = []
         for label, value in block.items:
             item = tags.add("LI")
-            label_para = self._styles.paragraph(
-                self._markup.text(label, label_style.role, bold=True), label_style
-            )
+            label_markup = self._markup.text(label, label_style.role, bold=True)
+            label_para = self._styles.paragraph(label_markup, label_style, rtl=self._markup.rtl)
             label_para.tag = item.add("Lbl")
             rows.append([label_para, self._para(value, value_style, item.add("LBody"))])
         label_w = self._label_width([label for label, _ in block.items], label_style)
@@ -932,8 +1021,9 @@ class _Story:
         c = self._theme.colors
         fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
         tags = parent.add("Callout", title=block.title)
+        title_markup = self._markup.text(block.title, "heading", bold=True)
         title = self._styles.paragraph(
-            self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
+            title_markup, self._styles["callout-title"], rtl=self._markup.rtl
         )
         title.tag = tags.add("P")
         body = [
@@ -1014,7 +1104,8 @@ class _Story:
         return _cell_commands(self._fonts.face("table").name, x, y)
 
     def _text_para(self, text: str, style: _Style) -> Any:
-        return self._styles.paragraph(self._markup.text(text, style.role, bold=style.bold), style)
+        markup = self._markup.text(text, style.role, bold=style.bold)
+        return self._styles.paragraph(markup, style, rtl=self._markup.rtl)
 
 
 def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:

@@ -38,6 +38,8 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from briefgen.writers.shaping import is_shaping_code, text_of_code
+
 __all__ = ["ROLE_MAP", "Annotation", "Marked", "Marker", "Node", "finish"]
 
 ROLE_MAP: dict[str, str] = {"Title": "H1", "Subtitle": "P", "Callout": "Div"}
@@ -379,10 +381,34 @@ def _fixed_cmap(text: bytes) -> bytes | None:
 
 
 def _drop_null_entries(match: re.Match[bytes]) -> bytes:
-    lines = [line for line in match.group(2).splitlines() if not line.endswith(b"<0000>")]
+    lines = [
+        _utf16_entry(line) for line in match.group(2).splitlines() if not line.endswith(b"<0000>")
+    ]
+    lines = [line for line in lines if line]
     if not lines:
         return b""
     return b"%d beginbfchar\n%s\nendbfchar\n" % (len(lines), b"\n".join(lines))
+
+
+_ENTRY = re.compile(rb"<([0-9A-Fa-f]+)> <([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16_entry(line: bytes) -> bytes:
+    """A bfchar entry whose target lies beyond U+FFFF, in the UTF-16 ToUnicode wants.
+
+    ReportLab writes such targets as five or six hex digits, which readers reject.
+    The shaping codes (:mod:`.shaping`) are among them: each stands for the source
+    text its glyph was drawn for.  A glyph that stands for no text (the second
+    glyph of one character) gets no entry.
+    """
+    match = _ENTRY.fullmatch(line.strip())
+    if match is None:
+        return line
+    code = int(match.group(2), 16)
+    text = text_of_code(code) if is_shaping_code(code) else chr(code)
+    if not text:
+        return b""
+    return b"<%s> <%s>" % (match.group(1), text.encode("utf-16-be").hex().upper().encode())
 
 
 MAX_STRING = 32767

@@ -13,6 +13,13 @@ import re
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]")
 KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+COMPLEX = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
+    "\ua8e0-\ua8ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+"""Scripts whose letters a shaping engine must join, reorder or stack: Hebrew, Arabic and
+the other right-to-left scripts, the Indic scripts (Devanagari to Sinhala), Thai, Lao,
+Tibetan, Myanmar and Khmer."""
 CJK_LANGUAGES = ("ko", "ja", "zh")
 HAN_LANGUAGE_ORDER = ("zh", "ja", "ko")
 """Whose fonts to try for ideographs: Chinese fonts cover most, Korean ones fewest."""
