@@ -40,7 +40,7 @@ from reportlab.lib.styles import ParagraphStyle as RLStyle
 from reportlab.lib.units import mm as _rl_mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFDictionary
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     ActionFlowable,
@@ -1474,14 +1474,42 @@ class _Decor:
     def _text(
         self, canv: Any, segments: list[Segment], size: float, centre: float, y: float, colour: str
     ) -> None:
-        """Draw segments centred on ``centre``, switching fonts between segments."""
-        x = centre - self._fonts.width(segments, size) / 2
+        """Draw segments centred on ``centre``, switching fonts between segments (complex
+        scripts shaped and right-to-left runs in display order, see :func:`_display_runs`)."""
+        runs = _display_runs(segments, size)
+        x = centre - sum(width for _, _, width in runs) / 2
         canv.setFillColor(_hex(colour))
-        for seg in segments:
-            text = seg.text.replace("\n", " ")
-            canv.setFont(seg.font, size)
+        for font, text, width in runs:
+            canv.setFont(font, size)
             canv.drawString(x, y, text)
-            x += float(stringWidth(text, seg.font, size))
+            x += width
+
+
+def _display_runs(segments: list[Segment], size: float) -> list[tuple[str, Any, float]]:
+    """One line of decoration as (font, text, width) runs in display order.
+
+    Plain text is drawn as it is; runs in a complex script are shaped (a ReportLab
+    ``ShapedStr``) and right-to-left runs ordered by the bidi algorithm, as in
+    paragraphs (:mod:`.pdf_lines`).
+    """
+    line = "".join(seg.text for seg in segments).replace("\n", " ")
+    if not COMPLEX.search(line):
+        return [
+            (seg.font, text, float(stringWidth(text, seg.font, size)))
+            for seg in segments
+            for text in [seg.text.replace("\n", " ")]
+        ]
+    levels = iter(bidi.levels(line))
+    runs: list[tuple[int, str, Any, float]] = []
+    for seg in segments:
+        for level, text in _by_level(seg.text.replace("\n", " "), levels):
+            if level or COMPLEX.search(text):
+                shaped, width = shaping.shape_run(getFont(seg.font), text, size, level % 2 == 1)
+                runs.append((level, seg.font, shaped, width))
+            else:
+                runs.append((level, seg.font, text, float(stringWidth(text, seg.font, size))))
+    order = bidi.visual_order([run[0] for run in runs])
+    return [runs[index][1:] for index in order]
 
 
 def _page_form(page: int) -> str:
