@@ -464,7 +464,9 @@ class _Styles:
         self._parsed: dict[tuple[str, str], _ParsedParagraph] = {}
         self._variants: dict[str, Any] = {}
 
-    def paragraph(self, markup: str, style: _Style, *, rtl: bool = False) -> Any:
+    def paragraph(
+        self, markup: str, style: _Style, *, rtl: bool = False, actual_text: str = ""
+    ) -> Any:
         """A ReportLab paragraph of ``markup`` in ``style``, parsed once per process.
 
         Each paragraph gets its own copies of the fragments, since layout may
@@ -486,6 +488,7 @@ class _Styles:
             markup, para_style, bulletText=bullet, frags=[frag.clone() for frag in frags]
         )
         para.bidi_base = (1 if rtl else 0) if shaped else None
+        para.actual_text = actual_text
         return para
 
     def _shaped(self, para: Any, rtl: bool) -> Any:
@@ -573,12 +576,17 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
             super().drawOn(canv, x, y, _sW)
             return
         self._drawn = True
+        if self.actual_text:
+            self.tag.actual_text = self.actual_text
         canv.marker.begin(canv, self.tag)
         super().drawOn(canv, x, y, _sW)
         canv.marker.end(canv)
 
     bidi_base: int | None = None
     """The paragraph's bidi base level when it holds shaped runs, else None."""
+    actual_text = ""
+    """The paragraph's text in logical order when it holds right-to-left text (its lines
+    are drawn in display order): the ``/ActualText`` of its structure element."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         """Both halves of a paragraph split across pages belong to the same element."""
@@ -586,6 +594,7 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
         for part in parts:
             part.tag = self.tag
             part.bidi_base = self.bidi_base
+            part.actual_text = self.actual_text
         return parts
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802 (ReportLab's name)
@@ -648,6 +657,8 @@ class _Markup:
 
     rtl = False
     """Whether the paragraph last made runs right to left (its first strong letter)."""
+    actual_text = ""
+    """The last paragraph's text as written when it holds right-to-left text, else ""."""
 
     def _paragraph(self, make: Callable[[], str]) -> str:
         """Markup of a whole paragraph, with its complex-script runs marked for shaping.
@@ -661,9 +672,12 @@ class _Markup:
         markup = make()
         drawn = "".join(self._drawn)
         self.rtl = False
+        self.actual_text = ""
         if not COMPLEX.search(drawn):
             return markup
-        self.rtl = bidi.base_level(drawn) == 1 and bidi.has_rtl(drawn)
+        if bidi.has_rtl(drawn):
+            self.rtl = bidi.base_level(drawn) == 1
+            self.actual_text = drawn
         self._levels = iter(bidi.levels(drawn))
         try:
             return make()
@@ -823,7 +837,9 @@ class _Story:
         bold: bool = False,
     ) -> Any:
         markup = prefix + self._markup.content(content, style, bold=bold)
-        para = self._styles.paragraph(markup, style, rtl=self._markup.rtl)
+        para = self._styles.paragraph(
+            markup, style, rtl=self._markup.rtl, actual_text=self._markup.actual_text
+        )
         para.tag = tag
         if tag is not None:
             tag.lang = _language(content)
@@ -987,7 +1003,12 @@ class _Story:
         for label, value in block.items:
             item = tags.add("LI")
             label_markup = self._markup.text(label, label_style.role, bold=True)
-            label_para = self._styles.paragraph(label_markup, label_style, rtl=self._markup.rtl)
+            label_para = self._styles.paragraph(
+                label_markup,
+                label_style,
+                rtl=self._markup.rtl,
+                actual_text=self._markup.actual_text,
+            )
             label_para.tag = item.add("Lbl")
             rows.append([label_para, self._para(value, value_style, item.add("LBody"))])
         label_w = self._label_width([label for label, _ in block.items], label_style)
@@ -1023,7 +1044,10 @@ class _Story:
         tags = parent.add("Callout", title=block.title)
         title_markup = self._markup.text(block.title, "heading", bold=True)
         title = self._styles.paragraph(
-            title_markup, self._styles["callout-title"], rtl=self._markup.rtl
+            title_markup,
+            self._styles["callout-title"],
+            rtl=self._markup.rtl,
+            actual_text=self._markup.actual_text,
         )
         title.tag = tags.add("P")
         body = [
@@ -1105,7 +1129,9 @@ class _Story:
 
     def _text_para(self, text: str, style: _Style) -> Any:
         markup = self._markup.text(text, style.role, bold=style.bold)
-        return self._styles.paragraph(markup, style, rtl=self._markup.rtl)
+        return self._styles.paragraph(
+            markup, style, rtl=self._markup.rtl, actual_text=self._markup.actual_text
+        )
 
 
 def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:

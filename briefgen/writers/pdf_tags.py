@@ -84,6 +84,9 @@ class Node:
     numbering: str = ""
     bbox: tuple[float, float, float, float] | None = None
     lang: str = ""
+    actual_text: str = ""
+    """The element's text in logical order when its glyphs are drawn in another (a line
+    with right-to-left text is drawn in display order); see :mod:`.pdf_lines`."""
 
     def add(self, role: str, **attributes: Any) -> Node:
         """Append and return a child element."""
@@ -319,6 +322,8 @@ def _attributes(node: Node) -> dict[str, Any]:
         entries["/ID"] = String(node.ident.encode("utf-8"))
     if node.lang:
         entries["/Lang"] = String(node.lang)
+    if node.actual_text:
+        entries["/ActualText"] = String(clip(node.actual_text))
     if node.scope:
         entries["/A"] = Dictionary(O=Name.Table, Scope=_name(node.scope))
     elif node.numbering:
