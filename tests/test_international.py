@@ -22,7 +22,6 @@ from fontTools.ttLib import TTFont
 
 from briefgen.build.pipeline import BuildRequest, build_brief
 from briefgen.cli.main import main
-from briefgen.errors import InvalidInputError
 from briefgen.validation import load_brief, load_brief_text
 from tests.conftest import FIXTURES
 
@@ -158,3 +157,18 @@ def test_a_character_no_font_can_draw_fails_the_build_at_its_line(
     err = capsys.readouterr().err
     assert f"{brief}:3:27: error: no font in the theme can draw U+10000" in err
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_right_to_left_character_no_font_can_draw_fails_at_its_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Syriac is right to left like Arabic, but no built-in font draws it."""
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(
+        "schema_version: 1\nmeta: {title: T, date: 2024-10-17}\n"
+        'summary:\n  - text: "Patriarch \u0710\u0712\u0713 met the minister"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", str(brief), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{brief}:4:22: error: no font in the theme can draw U+0710" in err
