@@ -104,6 +104,10 @@ NATIVE_SCRIPTS = [
     ("ko", "가나다라마바사아자차카타파하한국김홍균"),
     ("ja", "あいうえおかきくけこ岡野正敬"),
     ("zh", "中文北京日本"),
+    ("ar", "فيصلبنرحاآلسعود"),
+    ("he", "ישראלכ״ץ"),
+    ("hi", "सुब्रह्मण्यमजयशंकर"),
+    ("th", "มาริษเสงี่ยมพงษ์"),
 ]
 native = st.sampled_from(NATIVE_SCRIPTS).flatmap(
     lambda pair: st.tuples(st.just(pair[0]), st.text(pair[1], min_size=1, max_size=8))
