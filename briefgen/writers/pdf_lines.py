@@ -63,14 +63,12 @@ def display_order(words: list[Any], base: int) -> list[Any]:
 
 
 def _logical_text(piece: _Piece) -> str:
-    """The source text of a piece: a shaped run's glyphs read in cluster order."""
+    """The source text of a piece of a left-to-right line: each shaped glyph's code read
+    back as the text it stands for, in drawing order (see :func:`.shaping.glyph_texts`).
+    ReportLab may have cut an over-long word into plain strings of those codes."""
     if piece.text is None:
         return ""
-    data = getattr(piece.text, "__shapeData__", None)
-    if data is None:
-        return str(piece.text)
-    glyphs = sorted(zip(data, str(piece.text), strict=True), key=lambda item: item[0].cluster)
-    return "".join(text_of_code(ord(char)) or char for _, char in glyphs)
+    return "".join(text_of_code(ord(char)) or char for char in str(piece.text))
 
 
 def _marker(frag: Any, text: str) -> Any:

@@ -167,6 +167,20 @@ def test_the_english_sentence_keeps_the_arabic_name_in_its_place(built: dict[str
     assert sentence in " ".join(reader.pages[0].extract_text().split())
 
 
+def test_long_thai_and_devanagari_paragraphs_read_as_written(built: dict[str, Path]) -> None:
+    """Shaped lines that run left to right carry /ActualText, even where a Thai
+    paragraph without spaces is cut inside a word to fit the line."""
+    reader = pypdf.PdfReader(built["pdf"])
+    readers = {
+        "pdftotext": squash(_pdftotext(built["pdf"])),
+        "pypdf": squash("".join(page.extract_text() for page in reader.pages)),
+        "structure": squash(structure_text(built["pdf"].read_bytes())),
+    }
+    for paragraph in EXPECTED["left_to_right_paragraphs"]:
+        for reader_name, text in readers.items():
+            assert squash(paragraph) in text, (reader_name, paragraph[:20])
+
+
 def test_the_structure_tree_reads_names_and_arabic_paragraph_as_written(
     built: dict[str, Path],
 ) -> None:
