@@ -312,8 +312,12 @@ def _check_pdf_with_tools(pdf: bytes, brief: Brief, frame: tuple[float, ...]) ->
             check=True,
         ).stdout.decode("utf-8")
     squashed = _squash(text)
+    unhyphenated = squashed.replace("-", "")
     for expected in _flowing_text(brief):
-        assert _squash(expected) in squashed, expected
+        # pdftotext reads a hyphen that ends a line as a word broken there: it drops the
+        # hyphen and joins the next line on (pdfium, above, keeps every hyphen).
+        found = _squash(expected) in squashed
+        assert found or _squash(expected).replace("-", "") in unhyphenated, expected
 
 
 def _check_tagged(pdf: bytes, document: Document) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.writers.bidi import visual_order
-from briefgen.writers.shaping import level_of, text_of_code
+from briefgen.writers.shaping import is_shaping_code, level_of, text_of_code
 
 ACTUAL_TEXT_CB = "briefgen-actual-text"
 """Name of the canvas callback (see :func:`actual_text`) that the line's markers call."""
@@ -68,7 +68,12 @@ def _logical_text(piece: _Piece) -> str:
     ReportLab may have cut an over-long word into plain strings of those codes."""
     if piece.text is None:
         return ""
-    return "".join(text_of_code(ord(char)) or char for char in str(piece.text))
+    return "".join(_source(char) for char in str(piece.text))
+
+
+def _source(char: str) -> str:
+    code = ord(char)
+    return (text_of_code(code) or "") if is_shaping_code(code) else char
 
 
 def _marker(frag: Any, text: str) -> Any:

@@ -403,16 +403,17 @@ def _utf16_entry(line: bytes) -> bytes:
 
     ReportLab writes such targets as five or six hex digits, which readers reject.
     The shaping codes (:mod:`.shaping`) are among them: each stands for the source
-    text its glyph was drawn for.  A glyph that stands for no text (the second
-    glyph of one character) gets no entry.
+    text its glyph was drawn for.  A glyph that stands for no text (a second glyph
+    of one character, the dotted circle HarfBuzz draws under a mark with no letter)
+    maps to U+2060 WORD JOINER: PDF/UA and PDF/A want every drawn code mapped, and
+    that character is invisible and joins nothing (the line's ``/ActualText`` has
+    the exact text).
     """
     match = _ENTRY.fullmatch(line.strip())
     if match is None:
         return line
     code = int(match.group(2), 16)
-    text = text_of_code(code) if is_shaping_code(code) else chr(code)
-    if not text:
-        return b""
+    text = (text_of_code(code) or "\u2060") if is_shaping_code(code) else chr(code)
     return b"<%s> <%s>" % (match.group(1), text.encode("utf-16-be").hex().upper().encode())
 
 

@@ -252,3 +252,24 @@ def test_libreoffice_draws_the_names_with_the_fonts_the_docx_carries(
     text = " ".join(_pdftotext(converted).split())
     for name in NAMES:
         assert name in text
+
+
+def test_a_mark_without_its_letter_and_a_vowel_drawn_as_two_glyphs_stay_conformant(
+    tmp_path: Path,
+) -> None:
+    """HarfBuzz draws a lone Devanagari sign on a dotted circle, and Thai sara am as two
+    glyphs: a glyph that stands for no character of its own still gets a ToUnicode entry
+    (PDF/UA wants one for every code drawn), and the structure tree reads the text as written."""
+    brief = tmp_path / "marks.yaml"
+    brief.write_text(
+        "schema_version: 1\nmeta: {title: Marks, date: 2024-10-17}\nsummary: [{text: x}]\n"
+        "participants:\n"
+        '  - {id: p, name: P, native_name: "\u0902", lang: hi, title: T, country: IN}\n'
+        '  - {id: q, name: Q, native_name: "\u0e19\u0e49\u0e33", lang: th, title: T, country: TH}\n',
+        encoding="utf-8",
+    )
+    (pdf,) = build_brief(BuildRequest(source=brief, out_dir=tmp_path / "out", formats=("pdf",)))
+    data = pdf.path.read_bytes()
+    assert_conforms(data)
+    text = structure_text(data)
+    assert "P\u0902" in text and "Q\u0e19\u0e49\u0e33" in text
