@@ -265,7 +265,8 @@ def test_a_mark_without_its_letter_and_a_vowel_drawn_as_two_glyphs_stay_conforma
         "schema_version: 1\nmeta: {title: Marks, date: 2024-10-17}\nsummary: [{text: x}]\n"
         "participants:\n"
         '  - {id: p, name: P, native_name: "\u0902", lang: hi, title: T, country: IN}\n'
-        '  - {id: q, name: Q, native_name: "\u0e19\u0e49\u0e33", lang: th, title: T, country: TH}\n',
+        '  - {id: q, name: Q, native_name: "\u0e19\u0e49\u0e33", lang: th, title: T,'
+        " country: TH}\n",
         encoding="utf-8",
     )
     (pdf,) = build_brief(BuildRequest(source=brief, out_dir=tmp_path / "out", formats=("pdf",)))
