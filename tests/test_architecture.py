@@ -36,3 +36,19 @@ def test_every_package_is_named_in_the_layers() -> None:
     modules = {f"briefgen.{path.stem}" for path in (REPO / "briefgen").glob("*.py")}
     modules -= {"briefgen.__init__", "briefgen.__main__"}
     assert packages | modules == named
+
+
+def test_every_test_file_is_collected() -> None:
+    """A folder pytest skips by name (as it once skipped tests/build) would hide its tests."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    on_disk = {str(path.relative_to(REPO)) for path in (REPO / "tests").rglob("test_*.py")} - {
+        str(path.relative_to(REPO)) for path in (REPO / "tests" / "fixtures").rglob("*.py")
+    }
+    assert on_disk <= collected, sorted(on_disk - collected)
