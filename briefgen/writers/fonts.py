@@ -30,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
-from briefgen.writers.scripts import COMPLEX, preferred_languages, primary
+from briefgen.writers.scripts import COMPLEX, preferred_languages, primary, scripts_of
 from briefgen.writers.shaping import is_shaping_code
 from briefgen.writers.theme import Theme
 
@@ -193,7 +193,7 @@ class FontBook:
         key = (text, role, bold, italic, primary(lang))
         cached = self._segments.get(key)
         if cached is None:
-            suggested = tuple(preferred_languages(text, lang))
+            suggested = tuple(_suggested_languages(text, lang))
             chain = self._chain(role, bold, italic, primary(lang), suggested)
             cached = tuple(self._split(text, chain))
             if len(self._segments) > 20_000:
@@ -265,6 +265,16 @@ class FontBook:
     def _role_family(self, role: Role) -> str:
         fonts = self._theme.fonts
         return {"body": fonts.body, "heading": fonts.heading, "table": fonts.table}[role]
+
+
+def _suggested_languages(text: str, lang: str | None) -> list[str]:
+    """The East Asian languages the text's script suggests (:mod:`.scripts`), then the
+    usual language of its complex script (Arabic letters: ``ar``), so a theme reaches the
+    family preferred for that script even when its fallbacks do not name it; the DOCX
+    finds the same family through :func:`.scripts.complex_language`."""
+    languages = preferred_languages(text, lang)
+    scripts = scripts_of(text) if COMPLEX.search(text) else []
+    return [*languages, *(code for code in scripts if code not in languages)]
 
 
 def _pick(chain: _Chain, char: str, previous: Face | None) -> Face | None:

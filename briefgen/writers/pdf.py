@@ -638,6 +638,8 @@ class _Markup:
         self._fonts = fonts
         self._link_colour = theme.colors.accent
         self._anchors = anchors
+        self._drawn: list[str] = []
+        self._levels: Iterator[int] | None = None
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
@@ -667,8 +669,8 @@ class _Markup:
         (see :mod:`.shaping`) is the markup made again, each run's font name then
         carrying its bidi level over the whole paragraph (:mod:`.bidi`).
         """
-        self._drawn: list[str] = []
-        self._levels: Iterator[int] | None = None
+        self._drawn = []
+        self._levels = None
         markup = make()
         drawn = "".join(self._drawn)
         self.rtl = False

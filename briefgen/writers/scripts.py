@@ -63,6 +63,12 @@ _SCRIPT_LANGUAGES = (
 """The language whose font draws a complex script when a run says nothing else."""
 
 
+def scripts_of(text: str) -> list[str]:
+    """The usual languages of the complex scripts :data:`_SCRIPT_LANGUAGES` knows in
+    ``text`` (``ar``, ``he``, ``hi``, ``bn``, ``th``), in that table's order."""
+    return [code for pattern, code in _SCRIPT_LANGUAGES if pattern.search(text)]
+
+
 def complex_language(text: str, lang: str | None) -> str | None:
     """The language of a run's complex-script letters, for its font and ``w:lang w:bidi``:
     the run's own ``lang`` when it names one, else the script's usual one (Arabic

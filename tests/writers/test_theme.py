@@ -264,3 +264,24 @@ def test_every_missing_or_unusable_font_is_reported_at_once_at_its_line(
     for message in expected:
         assert message in err, (message, err)
     assert "is not a usable TrueType font" in err
+
+
+def test_a_theme_reaches_the_built_in_font_of_a_script_without_naming_it(
+    tmp_path: Path,
+) -> None:
+    """A theme whose fallbacks stop at Noto Sans still draws an Arabic name: the script
+    suggests the family preferred for Arabic, in the PDF as in the DOCX."""
+    theme = theme_copy(
+        tmp_path / "latin.toml",
+        replace=(
+            '  "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai",\n',
+            "",
+        ),
+    )
+    assert "Arabic" not in str(load_theme(theme).fonts.fallbacks)
+    brief = REPO / "tests" / "fixtures" / "complex_scripts" / "brief.yaml"
+    out = tmp_path / "out"
+    assert main(["build", str(brief), "-o", str(out), "--theme", str(theme)]) == 0
+    with pikepdf.open(out / "brief.pdf") as pdf:
+        names = {str(font.BaseFont).split("+")[-1] for font in pdf.pages[0].Resources.Font.values()}
+    assert {"NotoSansArabic-Regular", "NotoSansHebrew-Regular", "NotoSansThai-Regular"} <= names
