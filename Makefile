@@ -8,11 +8,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := inputs/seoul-trilateral-2024-10-16.yaml
-# Programs the real-client tests drive (LibreOffice, poppler, qpdf), from Debian packages,
-# and the only fonts LibreOffice may see in the tests (DejaVu: a DOCX brings its own).
-SYSTEM_TOOLS    := soffice pdftoppm pdftotext pdffonts qpdf
-SYSTEM_FONTS    := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils qpdf fonts-dejavu-core
+# Programs the real-client tests drive (LibreOffice, poppler, qpdf, Chromium for the HTML
+# page, npm for axe-core), each with the Debian package that provides it, and the only fonts
+# LibreOffice may see in the tests (DejaVu: a DOCX brings its own). Only missing ones are
+# installed, so an npm that came with another Node.js is left alone.
+SYSTEM_TOOLS := soffice=libreoffice-writer-nogui pdftoppm=poppler-utils pdftotext=poppler-utils \
+                pdffonts=poppler-utils pdfinfo=poppler-utils qpdf=qpdf chromium=chromium npm=npm
+SYSTEM_FONTS := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core
+# axe-core for the HTML accessibility tests, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: brief test lint typecheck unit schema bench bench-draft system-tools clean
 
@@ -28,7 +32,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) system-tools
+unit: $(STAMP) system-tools $(AXE)
 	$(BIN)/pytest
 
 # Time cold and warm builds beside the import floor and peers (see bench/README.md).
@@ -50,18 +54,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Installs the system tools when run as root (as CI is); otherwise says what to install.
+# Installs the missing system tools when run as root (as CI is); otherwise says what to install.
 system-tools:
-	@missing=""; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	for font in $(SYSTEM_FONTS); do [ -f $$font ] || missing="$$missing $$font"; done; \
-	if [ -n "$$missing" ]; then \
+	@packages=""; for pair in $(SYSTEM_TOOLS); do command -v $${pair%%=*} >/dev/null || packages="$$packages $${pair#*=}"; done; \
+	for pair in $(SYSTEM_FONTS); do [ -f $${pair%%=*} ] || packages="$$packages $${pair#*=}"; done; \
+	packages=$$(echo $$packages | tr ' ' '\n' | sort -u | xargs); \
+	if [ -n "$$packages" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing$$missing from Debian packages"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \
+	    echo "installing $$packages from Debian packages"; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$packages; \
 	  else \
-	    echo "error: the tests need$$missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'" >&2; exit 1; \
+	    echo "error: the tests need Debian packages: run 'sudo apt-get install $$packages'" >&2; exit 1; \
 	  fi; \
 	fi
 
+$(AXE): tests/browser/package.json tests/browser/package-lock.json | system-tools
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	@test -f $(AXE) || { echo "error: npm ci did not install axe-core" >&2; exit 1; }
+	touch $(AXE)
+
 clean:
-	rm -rf out build dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf out build dist .mypy_cache .ruff_cache .pytest_cache tests/browser/node_modules

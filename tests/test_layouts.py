@@ -75,7 +75,7 @@ def _crowded_brief(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("formats", [["-f", "all"], ["-f", "docx"]])
+@pytest.mark.parametrize("formats", [["-f", "all"], ["-f", "docx"], ["-f", "html"]])
 def test_a_read_ahead_that_cannot_fit_one_page_is_refused_clearly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], formats: list[str]
 ) -> None:

@@ -24,6 +24,7 @@ from briefgen.loading.yaml_source import MAX_FILE_BYTES
 from briefgen.support.reading import read_regular_file
 from briefgen.transforms.audience import for_audience
 from briefgen.validation import load_brief
+from briefgen.writers import registry
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.theme import Theme, default_theme, load_theme
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from briefgen.models.brief import Brief
     from briefgen.transforms.changes import BriefDiff
 
-FORMATS = ("pdf", "docx")
+FORMATS = registry.default_names()
+"""What a build writes unless told otherwise (``-f all``); every format is in the registry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,9 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
     document = compose(brief, options)
     theme(request.theme)  # a broken theme file is reported here, before any rendering
     try:
-        if document.max_pages is not None and "pdf" not in request.formats:
-            render_format("pdf", document, theme(request.theme))  # enforces the page limit
+        checker = registry.page_checker(request.formats)
+        if document.max_pages is not None and checker is not None:
+            render_format(checker, document, theme(request.theme))  # enforces the page limit
         rendered = _render_all(request, document)
     except UnrenderableTextError as error:
         raise InvalidInputError([locate_characters(request.source, error, request.theme)]) from None
@@ -104,9 +107,10 @@ def render_brief(request: BuildRequest) -> list[RenderedFile]:
 
 
 def output_path(request: BuildRequest, fmt: str) -> Path:
-    """``OUT/<stem>.<fmt>``, or ``OUT/<stem>-<audience>.<fmt>`` for an audience variant."""
-    suffix = f"-{request.audience}" if request.audience else ""
-    name = f"{request.source.stem}{suffix}.{fmt}"
+    """``OUT/<stem>.<suffix>``, or ``OUT/<stem>-<audience>.<suffix>`` for an audience variant
+    (the suffix is the format's, from the registry)."""
+    variant = f"-{request.audience}" if request.audience else ""
+    name = f"{request.source.stem}{variant}.{registry.get(fmt).suffix}"
     if Path(name).name != name or name.startswith("."):
         raise BriefgenError(f"refusing the output name {name!r}: it would leave {request.out_dir}")
     return request.out_dir / name
@@ -195,16 +199,8 @@ def _render_with_theme_file(fmt: str, document: Document, theme_file: Path | Non
 
 
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
-    """Render ``document`` in one format; writers are imported only when needed."""
-    if fmt == "pdf":
-        from briefgen.writers.pdf import write_pdf
-
-        return write_pdf(document, theme)
-    if fmt == "docx":
-        from briefgen.writers.docx import write_docx
-
-        return write_docx(document, theme)
-    raise BriefgenError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+    """Render ``document`` in one registered format; writers are imported only when needed."""
+    return registry.render(fmt, document, theme)
 
 
 @cache

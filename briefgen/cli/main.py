@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen import __version__
+from briefgen.writers import registry
 
 if TYPE_CHECKING:
     from briefgen.build.pipeline import BuildRequest
@@ -409,10 +410,14 @@ def draft(sources: tuple[Path, ...], out: Path, title: str | None, force: bool) 
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["pdf", "docx", "all"]),
-    default="all",
+    type=click.Choice(registry.choices()),
+    default=registry.ALL,
     show_default=True,
-    help="Which outputs to write.",
+    help="Which outputs to write: "
+    + ", ".join(f"{fmt.name} ({fmt.description})" for fmt in registry.FORMATS)
+    + "; all: "
+    + " and ".join(registry.default_names())
+    + ".",
 )
 @click.option(
     "-o",
@@ -473,15 +478,15 @@ def build(
     audience: str | None,
     watch: bool,
 ) -> int:
-    """Build the PDF and DOCX of each brief.
+    """Build the PDF and DOCX (or the format chosen with -f) of each brief.
 
-    Writes OUT/<name>.pdf and OUT/<name>.docx, all or nothing, and prints each path,
-    size and time.
+    Writes OUT/<name>.pdf and OUT/<name>.docx (OUT/<name>.html with -f html), all or
+    nothing, and prints each path, size and time.
     """
-    from briefgen.build.pipeline import FORMATS, BuildRequest, check_distinct_outputs
+    from briefgen.build.pipeline import BuildRequest, check_distinct_outputs
     from briefgen.errors import BriefgenError
 
-    formats = FORMATS if output_format == "all" else (output_format,)
+    formats = registry.expand(output_format)
     # With -j the builds already run side by side; no format helper per build then.
     # BRIEFGEN_NO_HELPER=1 renders in sequence in one process (for benchmarks and debugging).
     one_at_a_time = jobs == 1 or len(files) == 1

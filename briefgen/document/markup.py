@@ -57,6 +57,7 @@ from briefgen.document.nodes import (
     Table,
     Text,
     Tone,
+    dangling_note_refs,
 )
 from briefgen.errors import BriefgenError
 
@@ -96,7 +97,7 @@ def parse_document(markup: str) -> Document:
     _number_citations(root, citations)
     blocks = tuple(_blocks(root, citations))
     _check_unique_anchors(blocks)
-    _check_cited_notes_exist(blocks, citations)
+    _check_cited_notes_exist(blocks)
     return Document(info=_info(root), decor=_decor(root), blocks=blocks, max_pages=_max_pages(root))
 
 
@@ -445,8 +446,7 @@ def _check_unique_anchors(blocks: tuple[Block, ...]) -> None:
         raise MarkupError(f"heading ids must be unique: {', '.join(duplicates)}")
 
 
-def _check_cited_notes_exist(blocks: tuple[Block, ...], citations: _Citations) -> None:
-    noted = {note.anchor for block in blocks if isinstance(block, Notes) for note in block.items}
-    missing = [note_id for note_id in citations.numbers if note_anchor(note_id) not in noted]
+def _check_cited_notes_exist(blocks: tuple[Block, ...]) -> None:
+    missing = dict.fromkeys(ref.target.removeprefix("note-") for ref in dangling_note_refs(blocks))
     if missing:
         raise MarkupError(f"citations point at notes that do not exist: {', '.join(missing)}")

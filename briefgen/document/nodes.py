@@ -12,8 +12,9 @@ reference tests and shared safely between threads in watch mode.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
 Tone = Literal["neutral", "accent", "low", "moderate", "high", "critical", "muted"]
 """Semantic colour of a cell, callout or label; the theme maps it to colours."""
@@ -208,6 +209,44 @@ def heat_map_description(block: HeatMap) -> str:
                 squares.append(f"{where}: {', '.join(cell.labels)}.")
     grid = f"Heat map of {block.y_title} by {block.x_title}."
     return " ".join([grid, *squares]) if squares else f"{grid} No entries."
+
+
+def inline_contents(block: Block) -> Iterator[Content]:
+    """Every run of inline content in ``block``, in reading order (titles and labels that
+    are plain strings are not content)."""
+    match block:
+        case Heading() | Paragraph():
+            yield block.content
+        case BulletList():
+            yield from block.items
+        case Table():
+            yield block.caption
+            for cell in (*block.header, *(cell for row in block.rows for cell in row)):
+                yield from cell.paragraphs
+        case DefinitionList():
+            yield from (value for _, value in block.items)
+        case Callout():
+            for part in block.body:
+                yield from inline_contents(part)
+        case Notes():
+            yield from (note.content for note in block.items)
+        case HeatMap():
+            yield block.caption
+        case _:
+            assert_never(block)
+
+
+def dangling_note_refs(blocks: tuple[Block, ...]) -> tuple[NoteRef, ...]:
+    """The citations whose target is no note of the document, in reading order: the one
+    check behind the template parser's error and the writers'."""
+    notes = {note.anchor for block in blocks if isinstance(block, Notes) for note in block.items}
+    return tuple(
+        item
+        for block in blocks
+        for content in inline_contents(block)
+        for item in content
+        if isinstance(item, NoteRef) and item.target not in notes
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, assert_never, cast
 
@@ -60,24 +59,30 @@ from briefgen.document.nodes import (
     ParagraphStyle,
     Table,
     Text,
+    Tone,
     follows_note_ref,
     heat_map_description,
     plain_text,
 )
+from briefgen.presentation import (
+    Presentation,
+    callout_fill,
+    heading_level,
+    is_link,
+    present,
+    table_geometry,
+    tone_fill,
+)
+from briefgen.presentation.fonts import east_asian_family, family_for_language
+from briefgen.presentation.scripts import COMPLEX, complex_language, complex_pieces, primary
+from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
+from briefgen.presentation.tables import HEAT_MAP
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.bidi import base_level, has_rtl
 from briefgen.writers.docx_fonts import embed_fonts
-from briefgen.writers.scripts import (
-    COMPLEX,
-    complex_language,
-    complex_pieces,
-    east_asian_tag,
-    preferred_languages,
-    primary,
-)
 from briefgen.writers.theme import Theme
 
-__all__ = ["east_asian_font", "write_docx"]
+__all__ = ["write_docx"]
 
 # Word style names. Built-in names keep Word's navigation pane, TOC and list
 # numbering working; "Brief ..." styles are ours.
@@ -120,7 +125,6 @@ _PAGE_SIZES: dict[str, tuple[Length, Length]] = {
     "A4": (Mm(210), Mm(297)),
     "Letter": (Inches(8.5), Inches(11)),
 }
-_PAGE_PLACEHOLDERS = re.compile(r"(\{page\}|\{pages\})")
 _TABLE_STYLE_MARGINS = {"top": 28, "bottom": 28, "left": 85, "right": 85}
 """Cell padding of data tables, in twips (1.5 mm either side)."""
 _WORD_2013 = 15
@@ -129,6 +133,8 @@ at the margin, so tables need no indent to line up with the body text."""
 _KEPT_TABLE_STYLES = ("TableNormal", "BriefTable")
 _ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 _NBSP = "\u00a0"
+_HEAT_LABEL_MM = 14
+"""Width of the heat map's row-label column: Word cannot size a column to its text."""
 
 
 def write_docx(document: Document, theme: Theme) -> bytes:
@@ -137,8 +143,9 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     The same document and theme give byte-identical output: zip entries are
     stamped with ``document.info.created`` instead of the current time.
     """
+    looks = present(document, theme)
     word = docx.Document()
-    writer = _Writer(word, theme)
+    writer = _Writer(word, theme, looks)
     writer.prepare(document)
     for block in document.blocks:
         writer.block(block)
@@ -146,32 +153,6 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     parts = _package_members(word)
     embed_fonts(parts, theme)
     return _reproducible_zip(parts, _utc(document.info.created))
-
-
-# --- fonts for East Asian text --------------------------------------------------------------
-
-
-def east_asian_font(theme: Theme, text: str, lang: str | None) -> tuple[str | None, str | None]:
-    """Return ``(family, language tag)`` for a run's East Asian characters.
-
-    Word draws Hangul, kana and ideographs with the run's ``eastAsia`` font,
-    so a Korean name needs NanumGothic there even inside an English run. The
-    language comes from ``lang`` when it is Korean, Japanese or Chinese, else
-    from the script (Hangul is Korean, kana Japanese); ideographs alone are
-    ambiguous, so they get a font that can draw them but no language tag.
-    ``(None, None)`` means the run needs nothing East Asian.
-    """
-    tag = east_asian_tag(text, lang)
-    candidates = preferred_languages(text, lang)
-    family = next((f for f in (_family_for(theme, c) for c in candidates) if f), None)
-    return family, tag
-
-
-def _family_for(theme: Theme, subtag: str) -> str | None:
-    """Return the first family whose ``langs`` include ``subtag``, fallbacks first."""
-    families = theme.fonts.families
-    names = [*theme.fonts.fallbacks, *families]
-    return next((n for n in names if n in families and subtag in families[n].langs), None)
 
 
 def _bold(paragraph: WordParagraph) -> bool:
@@ -199,49 +180,66 @@ class _Look:
     """Line height as a multiple of ``size``, written as a minimum in points (see below)."""
     indent_mm: float | None = None
     hanging_mm: float | None = None
+    indent_pt: float | None = None
+    """Left and right indent in points (a quotation's inset)."""
     keep_next: bool | None = None
 
 
+_FIELDS = ("family", "size", "bold", "italic", "colour", "before", "after", "line", "keep_next")
+
+
+def _look(style: ResolvedStyle, *fields: str, **extra: Any) -> _Look:
+    """The Word look of a style of the typography table, setting only ``fields`` (the rest
+    stay with the style it is based on). Sizes are rounded to Word's half points."""
+    values: dict[str, Any] = {
+        "family": style.family,
+        "size": round(style.size * 2) / 2,
+        "bold": style.bold,
+        "italic": style.italic,
+        "colour": style.colour,
+        "before": round(style.space_before, 2),
+        "after": round(style.space_after, 2),
+        "line": style.leading / style.size,
+        "keep_next": style.keep_with_next,
+    }
+    return _Look(**{name: values[name] for name in fields}, **extra)
+
+
 def _paragraph_looks(theme: Theme) -> dict[str, _Look]:
-    """Map every paragraph style we use to its look, all values from the theme."""
-    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
-    heading = _Look(family=fonts.heading, bold=True, italic=False, line=1.15)
+    """Map every paragraph style we use to its look, from the one typography table
+    (:data:`~briefgen.presentation.STYLES`), so the DOCX spaces text as the PDF does."""
+    st = {name: resolve_style(theme, name) for name in STYLES}
+    text = ("family", "size", "after", "line")
+    heading = ("family", "size", "bold", "italic", "colour", "before", "after", "line")
     return {
-        "Normal": _Look(family=fonts.body, size=sizes.body, after=6, line=sizes.leading),
-        "Title": replace(heading, size=sizes.title, colour=colours.accent, after=4),
-        "Subtitle": _Look(
-            family=fonts.heading,
-            size=sizes.subtitle,
-            italic=False,
-            colour=colours.muted,
-            after=12,
-            line=1.2,
-        ),
-        "Heading 1": replace(heading, size=sizes.h1, colour=colours.accent, before=14, after=4),
-        "Heading 2": replace(heading, size=sizes.h2, colour=colours.accent, before=10, after=3),
-        "Heading 3": replace(heading, size=sizes.h3, colour=colours.text, before=8, after=2),
-        "Brief Lead": _Look(size=round(sizes.body * 1.15 * 2) / 2, after=8, line=sizes.leading),
-        "Brief Small": _Look(size=sizes.small, colour=colours.muted, after=4, line=sizes.leading),
-        "Quote": _Look(italic=True, colour=colours.text, indent_mm=8),
-        "List Bullet": _Look(after=3),
-        "List Number": _Look(after=3),
-        CAPTION: replace(heading, size=sizes.small, colour=colours.muted, before=6, after=3),
-        **_furniture_looks(theme),
+        "Normal": _look(st["body"], *text),
+        "Title": _look(st["title"], *heading),
+        "Subtitle": _look(st["subtitle"], *heading),
+        "Heading 1": _look(st["h1"], *heading),
+        "Heading 2": _look(st["h2"], *heading),
+        "Heading 3": _look(st["h3"], *heading),
+        "Brief Lead": _look(st["lead"], "size", "after", "line"),
+        "Brief Small": _look(st["small"], "size", "colour", "after", "line"),
+        "Quote": _look(st["quote"], "italic", "colour", "after", indent_pt=st["quote"].indent),
+        "List Bullet": _look(st["item"], "after"),
+        "List Number": _look(st["item"], "after"),
+        CAPTION: _look(st["caption"], *heading),
+        **_furniture_looks(theme, st),
     }
 
 
-def _furniture_looks(theme: Theme) -> dict[str, _Look]:
-    """Looks of the styles for tables, notes, callouts, header and footer."""
-    fonts, sizes, colours = theme.fonts, theme.sizes, theme.colors
+def _furniture_looks(theme: Theme, st: dict[str, ResolvedStyle]) -> dict[str, _Look]:
+    """Looks of the styles for tables, notes, callouts, header and footer; spacing that
+    only Word's cell and list geometry needs stays here."""
     return {
-        TABLE_TEXT: _Look(family=fonts.table, size=sizes.table, after=0, line=1.15),
+        TABLE_TEXT: _look(st["cell"], "family", "size", "line", after=0),
         DEFINITION: _Look(after=2),
-        CALLOUT_TITLE: _Look(family=fonts.heading, bold=True, colour=colours.accent, after=3),
-        NOTE: _Look(size=sizes.small, after=3, indent_mm=7, hanging_mm=7, line=sizes.leading),
-        HEAT_AXIS: _Look(bold=True, colour=colours.muted, before=3, after=3),
+        CALLOUT_TITLE: _look(st["callout-title"], "family", "bold", "colour", "after"),
+        NOTE: _look(st["note"], "size", "after", "line", indent_mm=7, hanging_mm=7),
+        HEAT_AXIS: _look(st["heat-title"], "bold", colour=theme.colors.muted, before=3, after=3),
         SPACER: _Look(size=4, after=0, line=1.0),
-        "Header": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
-        "Footer": _Look(family=fonts.heading, size=sizes.small, colour=colours.muted, line=1.2),
+        "Header": _look(st["decor"], "family", "size", "colour", "line"),
+        "Footer": _look(st["decor"], "family", "size", "colour", "line"),
     }
 
 
@@ -334,6 +332,8 @@ def _apply_spacing(para: Any, look: _Look) -> None:
         para.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     if look.indent_mm is not None:
         para.left_indent = Mm(look.indent_mm)
+    if look.indent_pt is not None:
+        para.left_indent = para.right_indent = Pt(round(look.indent_pt, 2))
     if look.hanging_mm is not None:
         para.first_line_indent = -Mm(look.hanging_mm)
     if look.keep_next is not None:
@@ -406,9 +406,10 @@ _STYLE_TYPE_NAMES = {
 class _Writer:
     """Appends blocks to one python-docx document; holds per-document counters."""
 
-    def __init__(self, word: WordDocument, theme: Theme) -> None:
+    def __init__(self, word: WordDocument, theme: Theme, looks: Presentation) -> None:
         self.word = word
         self.theme = theme
+        self.looks = looks
         width, _ = _PAGE_SIZES[theme.page.size]
         margins = Mm(theme.page.margin_left_mm + theme.page.margin_right_mm)
         self.text_width = Length(width - margins)
@@ -531,7 +532,7 @@ class _Writer:
         )
         self._add_text(page_line, Text(decor.footer_left))
         page_line.add_run("\t")
-        self._page_number(page_line, decor.page_format)
+        self._page_number(page_line)
         self._marking_line(self._new_paragraph("Footer", section.footer), decor)
 
     def _letterhead(self, paragraph: WordParagraph, text: str, *, with_logo: bool) -> None:
@@ -557,15 +558,14 @@ class _Writer:
 
     def _label(self, paragraph: WordParagraph, decor: PageDecor) -> None:
         """A TLP-style label: its colour on black, padded so the black shows around it."""
-        colour = self.theme.colors.labels.get(decor.label_tone)
+        look = self.looks.label
         run = self._add_text(paragraph, Text(f"{_NBSP}{decor.label}{_NBSP}", bold=True))
-        if colour is not None:
-            run.font.color.rgb = _rgb(colour)
-            ox.shade_run(run._r.get_or_add_rPr(), "000000")
+        run.font.color.rgb = _rgb(look.text)
+        ox.shade_run(run._r.get_or_add_rPr(), _hex(look.background))
 
-    def _page_number(self, paragraph: WordParagraph, page_format: str) -> None:
+    def _page_number(self, paragraph: WordParagraph) -> None:
         """Write "Page X of Y" with live PAGE and NUMPAGES fields in place of the placeholders."""
-        for piece in _PAGE_PLACEHOLDERS.split(page_format):
+        for piece in self.looks.page_format_pieces:
             if piece == "{page}":
                 self._field(paragraph, "PAGE")
             elif piece == "{pages}":
@@ -607,8 +607,7 @@ class _Writer:
 
     def _heading(self, block: Heading) -> None:
         self._last_heading = plain_text(block.content)
-        level = min(max(block.level, 1), 3)
-        paragraph = self._new_paragraph(f"Heading {level}")
+        paragraph = self._new_paragraph(f"Heading {heading_level(block.level)}")
         self._add_content(paragraph, block.content)
         self._bookmark(paragraph, block.anchor)
 
@@ -667,8 +666,9 @@ class _Writer:
         """A data table: fixed column widths, repeating shaded header, striped rows."""
         if block.caption:
             self._caption(block.caption, keep_next=True)
-        widths = _split_width(self.text_width, [c.weight for c in block.columns])
-        aligns = [c.align for c in block.columns]
+        geometry = table_geometry(block)
+        widths = _split_width(self.text_width, geometry.fractions)
+        aligns = [c.align for c in geometry.columns]
         table = self._new_table(1 + len(block.rows), widths, TABLE_STYLE)
         ox.use_style_header_and_bands(table._tbl)
         caption = plain_text(block.caption) if block.caption else self._last_heading
@@ -687,7 +687,7 @@ class _Writer:
 
     def _tone_fill(self, cell: Cell) -> str | None:
         """A cell's tone colour, or None to leave the style's band fill."""
-        tone = self.theme.colors.tone(cell.tone)
+        tone = tone_fill(self.theme, cell.tone)
         return _hex(tone) if tone else None
 
     def _fill_row(
@@ -736,7 +736,7 @@ class _Writer:
 
     def _definitions(self, block: DefinitionList) -> None:
         """Label/value pairs as a borderless two-column table aligned with the body text."""
-        widths = _split_width(self.text_width, [1.0, 3.0])
+        widths = _split_width(self.text_width, [0.25, 0.75])
         table = self._new_table(len(block.items), widths, None)
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, ox.NO_BORDER))
         ox.set_table_cell_margins(table._tbl, {"top": 0, "bottom": 0, "left": 0, "right": 113})
@@ -760,7 +760,7 @@ class _Writer:
         row = table.rows[0]
         ox.forbid_row_split(row._tr)
         cell = _cells(row)[0]
-        ox.shade_cell(cell._tc, self._callout_fill(block))
+        ox.shade_cell(cell._tc, _hex(callout_fill(self.theme, block.tone)))
         ox.set_cell_borders(cell._tc, {"left": ("single", 24, _hex(self.theme.colors.accent))})
         title = cell.paragraphs[0]
         self._styled(title, CALLOUT_TITLE)
@@ -773,23 +773,17 @@ class _Writer:
                 self._add_content(target, part.content)
         self._spacer()
 
-    def _callout_fill(self, block: Callout) -> str:
-        """The theme's callout background for accent callouts, else the tone's colour."""
-        colours = self.theme.colors
-        tone = None if block.tone == "accent" else colours.tone(block.tone)
-        return _hex(tone or colours.callout_bg)
-
     def _heat_map(self, block: HeatMap) -> None:
         """Row labels, tone-shaded squares holding their labels, then a column-label row.
 
         The table is centred; axis titles sit above (y) and below (x) it, the x
         title centred under the squares rather than under the whole table.
         """
-        label_width = int(Mm(14).twips)
+        label_width = int(Mm(_HEAT_LABEL_MM).twips)
         columns = max((len(row) for row in block.rows), default=0)
-        room = int(self.text_width.twips) - label_width
-        square = min(int(Mm(22).twips), room // max(columns, 1))
-        widths = [label_width] + [square] * columns
+        room_mm = self.looks.page.text_width_mm - _HEAT_LABEL_MM
+        square_mm = HEAT_MAP.cell_width_mm(block, room_mm)
+        widths = [label_width] + [int(Mm(square_mm).twips)] * columns
         offset = Length((self.text_width - Twips(sum(widths))) // 2)
         if block.y_title:
             axis = self._heat_axis(block.y_title, "left", keep_next=True)
@@ -798,12 +792,13 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         title = plain_text(block.caption) if block.caption else "Heat map"
         ox.set_table_alt_text(table._tbl, title, heat_map_description(block))
-        white: ox.BorderSpec = ("single", 16, "FFFFFF")
+        white: ox.BorderSpec = ("single", round(HEAT_MAP.rule_pt * 8), _hex(HEAT_MAP.rule_colour))
         ox.set_table_borders(table._tbl, dict.fromkeys(_ALL_SIDES, white))
         rows = list(table.rows)
         for index, (row, cells) in enumerate(zip(rows, block.rows, strict=False)):
             label = block.row_labels[index] if index < len(block.row_labels) else ""
-            self._heat_row(row, label, [(c.tone, ", ".join(c.labels)) for c in cells])
+            cells_text = [(c.tone, ", ".join(c.labels)) for c in cells]
+            self._heat_row(row, label, cells_text, Mm(square_mm * HEAT_MAP.ratio))
         self._heat_column_labels(rows[-1], block.column_labels)
         if block.x_title:
             axis = self._heat_axis(block.x_title, "center", keep_next=bool(block.caption))
@@ -815,15 +810,18 @@ class _Writer:
         if not block.x_title and not block.caption:
             self._spacer()
 
-    def _heat_row(self, row: _Row, label: str, cells: Sequence[tuple[str, str]]) -> None:
+    def _heat_row(
+        self, row: _Row, label: str, cells: Sequence[tuple[Tone, str]], height: Length
+    ) -> None:
+        """One row of squares, at least as tall as the geometry's ratio makes them."""
         ox.forbid_row_split(row._tr)
-        row.height = Mm(12)
+        row.height = height
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         targets = _cells(row)
         self._heat_cell(targets[0], label, "right")
         for target, (tone, text) in zip(targets[1:], cells, strict=False):
             self._heat_cell(target, text, "center")
-            colour = self.theme.colors.tone(tone)
+            colour = tone_fill(self.theme, tone)
             if colour:
                 ox.shade_cell(target._tc, _hex(colour))
 
@@ -873,7 +871,7 @@ class _Writer:
                 if follows_note_ref(content, index):
                     self._styled_run(paragraph, ",", NOTE_REFERENCE)
                 self._add_note_ref(paragraph, item)
-            elif item.href is not None:
+            elif is_link(item.href):
                 self._add_link(paragraph, item, bold=bold)
             else:
                 self._add_text(paragraph, item, bold=bold)
@@ -911,7 +909,7 @@ class _Writer:
         """Font (``w:rFonts w:cs``), language (``w:lang w:bidi``) and direction of a run
         in a complex script; the family is the one the PDF draws it with."""
         language = complex_language(text, lang)
-        family = _family_for(self.theme, primary(language)) if language else None
+        family = family_for_language(self.theme, primary(language)) if language else None
         properties = run._r.get_or_add_rPr()
         if family is not None:
             ox.set_fonts(properties, complex_script=family)
@@ -923,7 +921,7 @@ class _Writer:
 
     def _tag_language(self, run: Run, text: Text) -> None:
         """Give East Asian runs their font and language; tag other known languages."""
-        family, east_asian = east_asian_font(self.theme, text.text, text.lang)
+        family, east_asian = east_asian_family(self.theme, text.text, text.lang)
         latin = text.lang if text.lang and east_asian != text.lang else None
         if family is None and east_asian is None and latin is None:
             return
@@ -1010,12 +1008,10 @@ def _numbered_from_first(block: Notes) -> bool:
     return all(note.number == first + index for index, note in enumerate(block.items))
 
 
-def _split_width(total: Length, weights: Iterable[float]) -> list[int]:
-    """Share ``total`` (converted to twips) by weight; the last column takes the rounding."""
-    weights = [max(weight, 0.0) for weight in weights] or [1.0]
+def _split_width(total: Length, fractions: Sequence[float]) -> list[int]:
+    """Share ``total`` (converted to twips) by fraction; the last column takes the rounding."""
     twips = int(total.twips)
-    whole = sum(weights) or float(len(weights))
-    widths = [int(twips * (weight or 1.0) / whole) for weight in weights[:-1]]
+    widths = [int(twips * fraction) for fraction in fractions[:-1]]
     return [*widths, twips - sum(widths)]
 
 

@@ -24,18 +24,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
-from briefgen.writers.scripts import COMPLEX, preferred_languages, primary, scripts_of
+from briefgen.presentation.fonts import family_chain, role_family, script_languages
+from briefgen.presentation.scripts import COMPLEX, primary
+from briefgen.presentation.styles import Role
 from briefgen.writers.shaping import is_shaping_code
 from briefgen.writers.theme import Theme
-
-Role = Literal["body", "heading", "table"]
-"""Which theme family a piece of text uses before any fallback."""
 
 
 class PdfWriteError(BriefgenError):
@@ -172,7 +170,7 @@ class FontBook:
 
     def face(self, role: Role, bold: bool = False, italic: bool = False) -> Face:
         """Return the role's own face for a style (what ReportLab styles default to)."""
-        family = self._theme.family(self._role_family(role))
+        family = self._theme.family(role_family(self._theme, role))
         return load_face(family.face(bold, italic))
 
     def face_for(self, char: str, role: Role, bold: bool = False) -> Face:
@@ -193,7 +191,7 @@ class FontBook:
         key = (text, role, bold, italic, primary(lang))
         cached = self._segments.get(key)
         if cached is None:
-            suggested = tuple(_suggested_languages(text, lang))
+            suggested = script_languages(text, lang)
             chain = self._chain(role, bold, italic, primary(lang), suggested)
             cached = tuple(self._split(text, chain))
             if len(self._segments) > 20_000:
@@ -241,40 +239,11 @@ class FontBook:
     def _make_chain(
         self, role: Role, bold: bool, italic: bool, lang: str, suggested: tuple[str, ...]
     ) -> _Chain:
-        """The run's own language's families first, then the role's family, then the
-        families of the languages its script suggests (as the DOCX writer chooses its
-        East Asian font, see :mod:`briefgen.writers.scripts`), then the fallbacks."""
-        fonts = self._theme.fonts
-        names = dict.fromkeys(
-            [
-                *self._families_for(lang),
-                self._role_family(role),
-                *(name for code in suggested for name in self._families_for(code)),
-                *fonts.fallbacks,
-            ]
-        )
+        """The faces of the presentation layer's family chain (the run's language, the
+        role, the languages its script suggests, the fallbacks) in this style."""
+        names = family_chain(self._theme, role, lang or None, suggested)
         paths = dict.fromkeys(self._theme.family(name).face(bold, italic) for name in names)
         return _Chain(tuple(paths))
-
-    def _families_for(self, lang: str) -> list[str]:
-        """Families that declare ``lang`` among their ``langs``, fallbacks first."""
-        fonts = self._theme.fonts
-        names = [*fonts.fallbacks, *fonts.families]
-        return [n for n in dict.fromkeys(names) if lang and lang in fonts.families[n].langs]
-
-    def _role_family(self, role: Role) -> str:
-        fonts = self._theme.fonts
-        return {"body": fonts.body, "heading": fonts.heading, "table": fonts.table}[role]
-
-
-def _suggested_languages(text: str, lang: str | None) -> list[str]:
-    """The East Asian languages the text's script suggests (:mod:`.scripts`), then the
-    usual language of its complex script (Arabic letters: ``ar``), so a theme reaches the
-    family preferred for that script even when its fallbacks do not name it; the DOCX
-    finds the same family through :func:`.scripts.complex_language`."""
-    languages = preferred_languages(text, lang)
-    scripts = scripts_of(text) if COMPLEX.search(text) else []
-    return [*languages, *(code for code in scripts if code not in languages)]
 
 
 def _pick(chain: _Chain, char: str, previous: Face | None) -> Face | None:

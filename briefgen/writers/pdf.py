@@ -24,12 +24,11 @@ import datetime as dt
 import hashlib
 import io
 import re
-import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, assert_never
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -72,7 +71,6 @@ from briefgen.document.nodes import (
     Inline,
     NoteRef,
     Notes,
-    PageDecor,
     Paragraph,
     Table,
     Text,
@@ -80,19 +78,29 @@ from briefgen.document.nodes import (
     heat_map_description,
     plain_text,
 )
+from briefgen.presentation import (
+    Presentation,
+    callout_fill,
+    is_link,
+    present,
+    table_geometry,
+    tone_fill,
+)
+from briefgen.presentation.looks import HeadingLevels
+from briefgen.presentation.scripts import COMPLEX
+from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
+from briefgen.presentation.tables import HEAT_MAP
 from briefgen.writers import bidi, page_budget, shaping
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
     PdfWriteError,
-    Role,
     Segment,
     font_book,
 )
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_lines import ACTUAL_TEXT_CB, actual_text, display_order
 from briefgen.writers.pdf_tags import Marker, Node, finish
-from briefgen.writers.scripts import COMPLEX
 from briefgen.writers.theme import Theme
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
@@ -102,15 +110,9 @@ mm: float = float(_rl_mm)
 _OUTLINE_CB = "briefgen-outline"
 """Name of the canvas callback that adds a heading's outline entry when it is drawn."""
 
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
-"""Only these become links; ``file:``, ``pdf:`` or ``#`` targets from input would not be safe."""
 
 _CELL_PAD_X = 5.0
 _CELL_PAD_Y = 3.5
-_LABEL_BOX_BG = "#000000"
-"""TLP labels are coloured text on black, per the FIRST TLP 2.0 standard."""
-_LABEL_DEFAULT = "#FFFFFF"
-"""Label text colour when the theme has none for the document's ``label_tone``."""
 
 
 def write_pdf(document: Document, theme: Theme) -> bytes:
@@ -121,8 +123,9 @@ def write_pdf(document: Document, theme: Theme) -> bytes:
     a note reference to an anchor the document does not define.  The same
     document and theme always give the same bytes.
     """
+    looks = present(document, theme)
     fonts = font_book(theme)
-    decor = _Decor(document.decor, theme, fonts)
+    decor = _Decor(looks, theme, fonts)
     return _build(document, theme, fonts, decor)
 
 
@@ -396,49 +399,6 @@ def _hex(value: str) -> Any:
     return colors.HexColor(value)
 
 
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    """How a style derives from the theme; spacing and indents are in multiples of its size."""
-
-    role: Role
-    size: str
-    """Name of a :class:`~briefgen.writers.theme.Sizes` field."""
-    colour: str
-    """Name of a :class:`~briefgen.writers.theme.Colors` field."""
-    scale: float = 1.0
-    before: float = 0.0
-    after: float = 0.0
-    indent: float = 0.0
-    bold: bool = False
-    italic: bool = False
-    keep: bool = False
-    """keepWithNext: never leave this paragraph alone at the bottom of a page."""
-    align: Align = "left"
-    lead: float | None = None
-    """Line height as a multiple of the size; None uses the theme's ``leading``."""
-
-
-_SPECS: dict[str, _Spec] = {
-    "body": _Spec("body", "body", "text", after=0.6),
-    "lead": _Spec("body", "body", "text", scale=1.15, after=0.7),
-    "small": _Spec("body", "small", "muted", after=0.6),
-    "quote": _Spec("body", "body", "text", after=0.7, indent=1.6, italic=True),
-    "title": _Spec("heading", "title", "accent", after=0.3, bold=True, lead=1.2),
-    "subtitle": _Spec("heading", "subtitle", "muted", after=1.0),
-    "h1": _Spec("heading", "h1", "accent", before=1.1, after=0.45, bold=True, keep=True),
-    "h2": _Spec("heading", "h2", "accent", before=1.0, after=0.35, bold=True, keep=True),
-    "h3": _Spec("heading", "h3", "text", before=0.9, after=0.3, bold=True, keep=True),
-    "caption": _Spec("table", "small", "muted", before=0.4, after=0.5, bold=True, keep=True),
-    "item": _Spec("body", "body", "text", after=0.25),
-    "note": _Spec("body", "small", "text", after=0.3),
-    "label": _Spec("heading", "body", "muted", scale=0.9, bold=True),
-    "value": _Spec("body", "body", "text"),
-    "callout-title": _Spec("heading", "body", "accent", after=0.3, bold=True),
-    "heat-cell": _Spec("table", "small", "text", bold=True, align="center"),
-    "heat-axis": _Spec("table", "small", "muted", align="center"),
-    "heat-row": _Spec("table", "small", "muted", align="right"),
-    "heat-title": _Spec("table", "small", "text", bold=True, align="center"),
-}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
@@ -503,44 +463,46 @@ class _Styles:
         return variant
 
     def __getitem__(self, name: str) -> _Style:
-        """Return a style of :data:`_SPECS` by name (paragraph styles use the model's names)."""
-        return self._style(name, _SPECS[name])
+        """Return a style of the typography table (:data:`~briefgen.presentation.STYLES`) by
+        name; paragraph styles use the model's names."""
+        return self._style(name, STYLES[name])
 
     def heading(self, level: int) -> _Style:
         """Return the style of a heading level, clamped to the three levels a theme sizes."""
-        return self[f"h{min(max(level, 1), 3)}"]
+        return self[heading_style(level)]
 
     def cell(self, align: Align, header: bool, bold: bool) -> _Style:
         """Return the style of a table cell; header cells use the header text colour."""
-        colour = "table_header_text" if header else "text"
-        spec = _Spec("table", "table", colour, bold=header or bold, align=align, lead=1.25)
+        base = STYLES["header-cell" if header else "cell"]
+        spec = replace(base, bold=base.bold or bold, align=align)
         return self._style(f"cell-{align}-{header}-{bold}", spec)
 
-    def _style(self, name: str, spec: _Spec) -> _Style:
+    def _style(self, name: str, spec: StyleSpec) -> _Style:
         style = self._cache.get(name)
         if style is None:
             style = self._cache[name] = self._make(name, spec)
         return style
 
-    def _make(self, name: str, spec: _Spec) -> _Style:
-        size = float(getattr(self._theme.sizes, spec.size)) * spec.scale
+    def _make(self, name: str, spec: StyleSpec) -> _Style:
+        """A ReportLab style carrying the resolved style (see :mod:`briefgen.presentation`)."""
+        style = resolve_style(self._theme, name, spec)
         para = RLStyle(
             name,
-            fontName=self._fonts.face(spec.role, spec.bold, spec.italic).name,
-            fontSize=size,
-            leading=size * (spec.lead or self._theme.sizes.leading),
-            textColor=_hex(getattr(self._theme.colors, spec.colour)),
-            spaceBefore=size * spec.before,
-            spaceAfter=size * spec.after,
-            leftIndent=size * spec.indent,
-            rightIndent=size * spec.indent,
-            alignment=_ALIGN[spec.align],
-            keepWithNext=int(spec.keep),
+            fontName=self._fonts.face(style.role, style.bold, style.italic).name,
+            fontSize=style.size,
+            leading=style.leading,
+            textColor=_hex(style.colour),
+            spaceBefore=style.space_before,
+            spaceAfter=style.space_after,
+            leftIndent=style.indent,
+            rightIndent=style.indent,
+            alignment=_ALIGN[style.align],
+            keepWithNext=int(style.keep_with_next),
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=1,
         )
-        return _Style(para, spec.role, spec.bold, spec.italic)
+        return _Style(para, style.role, style.bold, style.italic)
 
 
 def _parse_paragraph(markup: str, style: RLStyle) -> _ParsedParagraph:
@@ -634,10 +596,9 @@ def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
 class _Markup:
     """Turns inline content into ReportLab paragraph markup, escaping every piece of text."""
 
-    def __init__(self, theme: Theme, fonts: FontBook, anchors: frozenset[str]) -> None:
+    def __init__(self, theme: Theme, fonts: FontBook) -> None:
         self._fonts = fonts
         self._link_colour = theme.colors.accent
-        self._anchors = anchors
         self._drawn: list[str] = []
         self._levels: Iterator[int] | None = None
 
@@ -697,7 +658,7 @@ class _Markup:
             lang=item.lang,
         )
         runs = self._runs(segments)
-        if item.href and item.href.lower().startswith(_LINK_SCHEMES):
+        if item.href and is_link(item.href):
             return self._link(item.href, f"<u>{runs}</u>")
         return runs
 
@@ -706,13 +667,8 @@ class _Markup:
         return f"<super>{self._runs(self._fonts.segments(',', style.role, lang=None))}</super>"
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
-        """Render a citation as a superscript number linking to the note's destination.
-
-        A dangling target would make ReportLab fail at save time with an
-        obscure message, so it is reported here by name.
-        """
-        if target not in self._anchors:
-            raise PdfWriteError(f"note reference [{number}] points at unknown anchor {target!r}")
+        """Render a citation as a superscript number linking to the note's destination
+        (:func:`~briefgen.presentation.present` has checked that the note exists)."""
         runs = self._runs(self._fonts.segments(str(number), style.role, lang=None))
         return f"<super>{self._link('#' + target, runs)}</super>"
 
@@ -800,9 +756,9 @@ class _Story:
         """Return the flowables of all blocks in reading order, adding their elements to
         ``root`` in the same order (the structure tree follows the model, not the page),
         with a :class:`_BodyEnd` where the notes start when the page limit needs it."""
-        self._markup = _Markup(self._theme, self._fonts, _anchors(blocks))
+        self._markup = _Markup(self._theme, self._fonts)
         self.targets, self.notes = _targets(blocks)
-        self._heading_level = 0
+        self._heading_levels = HeadingLevels()
         story: list[Any] = []
         for index, block in enumerate(blocks):
             if mark_body_end and _notes_start(blocks, index):
@@ -828,6 +784,8 @@ class _Story:
                 return self._notes(block, parent)
             case HeatMap():
                 return self._heat_map(block, parent)
+            case _:
+                assert_never(block)
 
     def _para(
         self,
@@ -865,13 +823,11 @@ class _Story:
         """H1-H3 for the heading, never more than one level below the previous heading (the
         title counts as H1): PDF/UA readers navigate by levels, and a skipped one reads as a
         missing section.  The outline clamps the same way."""
-        level = max(1, min(block.level, 3, self._heading_level + 1))
-        self._heading_level = level
-        return parent.add(f"H{level}")
+        return parent.add(f"H{self._heading_levels.next(block.level)}")
 
     def _paragraph(self, block: Paragraph, parent: Node) -> Any:
         if block.style == "title":
-            self._heading_level = 1  # role-mapped to H1
+            self._heading_levels.title()  # role-mapped to H1
         tag = parent.add(_PARAGRAPH_ROLES[block.style])
         return self._para(block.content, self._styles[block.style], tag)
 
@@ -926,10 +882,11 @@ class _Story:
         )
 
     def _table(self, block: Table, parent: Node) -> list[Any]:
-        columns = _columns(block)
+        geometry = table_geometry(block)
+        columns = list(geometry.columns)
         if not columns:
             return []
-        widths = _widths(columns, self._width)
+        widths = geometry.widths(self._width)
         tags = parent.add("Table")
         caption = (
             [self._para(block.caption, self._styles["caption"], tags.add("Caption"))]
@@ -989,7 +946,7 @@ class _Story:
             ]
         for y, row in enumerate(block.rows, start=first):
             for x, cell in enumerate(row):
-                fill = c.tone(cell.tone)
+                fill = tone_fill(self._theme, cell.tone)
                 if fill:
                     commands.append(("BACKGROUND", (x, y), (x, y), _hex(fill)))
         return commands
@@ -1042,7 +999,7 @@ class _Story:
         Tagged as a ``Callout`` (a Div) titled by its title, whose first paragraph is that title.
         """
         c = self._theme.colors
-        fill = c.callout_bg if block.tone == "accent" else (c.tone(block.tone) or c.callout_bg)
+        fill = callout_fill(self._theme, block.tone)
         tags = parent.add("Callout", title=block.title)
         title_markup = self._markup.text(block.title, "heading", bold=True)
         title = self._styles.paragraph(
@@ -1102,7 +1059,7 @@ class _Story:
         cells = [
             [
                 (
-                    _hex(self._theme.colors.tone(cell.tone) or "#FFFFFF"),
+                    _hex(tone_fill(self._theme, cell.tone) or "#FFFFFF"),
                     self._text_para(", ".join(cell.labels), styles["heat-cell"]),
                 )
                 for cell in row
@@ -1193,32 +1150,6 @@ def _language(content: Content) -> str:
     return ""
 
 
-def _anchors(blocks: Sequence[Block]) -> frozenset[str]:
-    """Return every link target the document defines (heading and note anchors)."""
-    anchors: set[str] = set()
-    for block in blocks:
-        if isinstance(block, Heading):
-            anchors.add(block.anchor)
-        elif isinstance(block, Notes):
-            anchors.update(note.anchor for note in block.items)
-    return frozenset(anchors)
-
-
-def _columns(block: Table) -> list[Column]:
-    """Return one column per cell of the widest row, defaulting missing column layouts."""
-    count = max([len(block.columns), len(block.header), *(len(row) for row in block.rows)])
-    return [*block.columns, *[Column()] * (count - len(block.columns))]
-
-
-def _widths(columns: Sequence[Column], width: float) -> list[float]:
-    """Split ``width`` by column weight; non-positive weights fall back to equal columns."""
-    weights = [max(column.weight, 0.0) for column in columns]
-    total = sum(weights)
-    if total <= 0:
-        weights, total = [1.0] * len(columns), float(len(columns))
-    return [width * weight / total for weight in weights]
-
-
 # --- heat map -----------------------------------------------------------------------------
 
 
@@ -1230,12 +1161,12 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
     Labels are ordinary paragraphs, so they get the same font fallback as text.
     """
 
-    _GAP = 4.0
-    _PAD = 3.0
-    _MAX_CELL = 26 * mm
-    _RATIO = 0.6
+    _GAP = HEAT_MAP.gap_pt
+    _PAD = HEAT_MAP.pad_pt
+    _MAX_CELL = HEAT_MAP.max_cell_mm * mm
+    _RATIO = HEAT_MAP.ratio
     """Minimum cell height as a fraction of its width."""
-    _MAX_LABEL = 0.25
+    _MAX_LABEL = HEAT_MAP.max_label
     """Widest row-label column as a fraction of the frame; longer labels wrap."""
 
     def __init__(
@@ -1313,8 +1244,8 @@ class _HeatMapFlowable(Flowable):  # type: ignore[misc]
 
     def _draw_cells(self) -> None:
         canv = self.canv
-        canv.setStrokeColor(colors.white)
-        canv.setLineWidth(1.5)
+        canv.setStrokeColor(_hex(HEAT_MAP.rule_colour))
+        canv.setLineWidth(HEAT_MAP.rule_pt)
         inner = self._cell_w - 2 * self._PAD
         for i, row in enumerate(self._cells):
             y = self._row_y(i)
@@ -1385,15 +1316,19 @@ class _Decor:
     the bottom band.
     """
 
-    def __init__(self, decor: PageDecor, theme: Theme, fonts: FontBook) -> None:
+    def __init__(self, looks: Presentation, theme: Theme, fonts: FontBook) -> None:
+        decor = looks.decor
         self._theme = theme
         self._fonts = fonts
-        self._format = _check_page_format(decor.page_format)
+        self._format = looks.page_format
         self._page_size: tuple[float, float] = A4 if theme.page.size == "A4" else LETTER
         self._banner = fonts.segments(decor.banner, "heading", bold=True, lang=None)
         self._label = fonts.segments(decor.label, "heading", bold=True, lang=None)
         self._running = fonts.segments(decor.footer_left, "heading", lang=None)
-        self._label_colour = theme.colors.labels.get(decor.label_tone, _LABEL_DEFAULT)
+        self._label_look = looks.label
+        self._small = looks.styles["decor"]
+        """Running title, page number, letterhead text and label: the decoration's type."""
+        self._banner_style = looks.styles["banner"]
         letterhead = theme.letterhead
         self._header_text = fonts.segments(letterhead.header_text, "heading", lang=None)
         self._footer_text = fonts.segments(letterhead.footer_text, "heading", lang=None)
@@ -1422,7 +1357,7 @@ class _Decor:
         """Define each page's "Page X of Y" form, right-aligned where the footer expects it."""
         width, _ = self._page_size
         right = width - self._theme.page.margin_right_mm * mm
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        size, colour = self._small.size, self._small.colour
         for page in range(1, pages + 1):
             canv.beginForm(_page_form(page))
             number = self._page_number(page, pages)
@@ -1434,8 +1369,8 @@ class _Decor:
         """The theme's logo and header text on a row just below the top marking band, and
         its footer text on a row just above the running title; the marking bands stay
         the outermost lines of the page."""
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
-        x, middle = left, top_band - self._theme.sizes.table * 0.35 - 2.5 * mm
+        size, colour = self._small.size, self._small.colour
+        x, middle = left, top_band - self._banner_style.size * 0.35 - 2.5 * mm
         if self._logo is not None:
             x += self._draw_logo(canv, left, middle) + 2 * mm
         width = self._page_size[0] - self._theme.page.margin_right_mm * mm - x
@@ -1462,8 +1397,8 @@ class _Decor:
 
     def _band(self, canv: Any, left: float, right: float, y: float) -> None:
         """Draw the banner centred and the label right-aligned on baseline ``y``."""
-        colour = self._theme.colors.banner_text
-        self._text(canv, self._banner, self._theme.sizes.table, (left + right) / 2, y, colour)
+        style = self._banner_style
+        self._text(canv, self._banner, style.size, (left + right) / 2, y, style.colour)
         if self._label:
             self._label_box(canv, right, y)
 
@@ -1473,7 +1408,7 @@ class _Decor:
         The total is not known yet, so the room kept is that of a three-digit
         total (or as many digits as the page number has, if more).
         """
-        size, colour = self._theme.sizes.small, self._theme.colors.muted
+        size, colour = self._small.size, self._small.colour
         widest_total = int("9" * max(3, len(str(page))))
         reserved = self._fonts.width(self._page_number(page, widest_total), size)
         running = _fit(self._fonts, self._running, size, right - left - reserved - 6 * mm)
@@ -1491,13 +1426,13 @@ class _Decor:
 
     def _label_box(self, canv: Any, right: float, y: float) -> None:
         """Draw the label in its colour on a black box whose right edge is at ``right``."""
-        size = self._theme.sizes.small
+        size = self._small.size
         width = self._fonts.width(self._label, size)
         pad_x, pad_y, descent = size * 0.45, size * 0.35, size * 0.2
         box_w, box_h = width + 2 * pad_x, size * 0.95 + 2 * pad_y
-        canv.setFillColor(_hex(_LABEL_BOX_BG))
+        canv.setFillColor(_hex(self._label_look.background))
         canv.roundRect(right - box_w, y - pad_y - descent, box_w, box_h, 1.5, stroke=0, fill=1)
-        self._text(canv, self._label, size, right - box_w / 2, y, self._label_colour)
+        self._text(canv, self._label, size, right - box_w / 2, y, self._label_look.text)
 
     def _text(
         self, canv: Any, segments: list[Segment], size: float, centre: float, y: float, colour: str
@@ -1567,21 +1502,3 @@ def _fit(fonts: FontBook, segments: list[Segment], size: float, room: float) -> 
         else:
             high = middle - 1
     return shortened(low)
-
-
-def _check_page_format(page_format: str) -> str:
-    """Accept only plain ``{page}`` and ``{pages}`` fields so a template cannot reach attributes."""
-    try:
-        fields = list(string.Formatter().parse(page_format))
-    except ValueError as error:
-        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
-    for _, name, spec, _ in fields:
-        if name is not None and (name not in {"page", "pages"} or "{" in (spec or "")):
-            raise PdfWriteError(
-                f"page format {page_format!r} may only use {{page}} and {{pages}}, not {{{name}}}"
-            )
-    try:
-        page_format.format(page=1, pages=1)
-    except (ValueError, TypeError) as error:
-        raise PdfWriteError(f"page format {page_format!r}: {error}") from error
-    return page_format

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from briefgen.presentation.scripts import complex_language, complex_pieces
 from briefgen.writers.bidi import base_level, has_rtl, levels, visual_order
-from briefgen.writers.scripts import complex_language, complex_pieces
 
 NAME = "فيصل بن فرحان"
 

@@ -25,15 +25,22 @@ from pypdf import PdfReader
 
 from briefgen.document.nodes import (
     BulletList,
+    Cell,
+    Column,
     Document,
     DocumentInfo,
     Heading,
+    Note,
     NoteRef,
+    Notes,
     PageDecor,
     Paragraph,
+    Table,
     Text,
 )
-from briefgen.writers.docx import east_asian_font, write_docx
+from briefgen.presentation.fonts import east_asian_family as east_asian_font
+from briefgen.presentation.styles import resolve_style
+from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
 from briefgen.writers.theme import Theme
 from tests.conftest import libreoffice_pdf, pdf_font_families
@@ -320,6 +327,38 @@ def test_data_table_column_widths_follow_weights(word: Any, theme: Theme) -> Non
     assert abs(widths[2] - widths[1]) < Mm(0.1)
 
 
+def test_a_row_wider_than_its_columns_keeps_every_cell(theme: Theme) -> None:
+    """The DOCX used to drop cells past the declared columns; the PDF never did."""
+    cells = tuple(Cell(((Text(f"cell {n}"),),)) for n in range(3))
+    table = Table(columns=(Column(2.0),), header=(Cell(((Text("Head"),),)),), rows=(cells,))
+    document = Document(info=DocumentInfo(title="T"), blocks=(table,))
+    word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
+    (written,) = word.tables
+    assert [cell.text for cell in written.rows[1].cells] == ["cell 0", "cell 1", "cell 2"]
+    widths = [column.width for column in written.columns]
+    assert abs(widths[0] - 2 * widths[1]) < Mm(0.1)
+
+
+def test_word_styles_space_text_as_the_typography_table_says(word: Any, theme: Theme) -> None:
+    """One table of typography: an h1 gets the same space before it as in the PDF."""
+    for style_name, name in (("Heading 1", "h1"), ("Heading 2", "h2"), ("Normal", "body")):
+        resolved = resolve_style(theme, name)
+        style = word.styles[style_name].paragraph_format
+        assert style.space_after.pt == pytest.approx(resolved.space_after, abs=0.05)
+        if name != "body":
+            assert style.space_before.pt == pytest.approx(resolved.space_before, abs=0.05)
+
+
+def test_only_web_and_mail_links_become_hyperlinks(theme: Theme) -> None:
+    paragraph = Paragraph(
+        (Text("bad", href="javascript:alert(1)"), Text("ok", href="https://e.org"))
+    )
+    document = Document(info=DocumentInfo(title="T"), blocks=(paragraph,))
+    word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
+    links = list(word.element.body.iter(f"{W}hyperlink"))
+    assert len(links) == 1 and "".join(t.text for t in links[0].iter(f"{W}t")) == "ok"
+
+
 def test_cell_tones_and_alignment(word: Any, theme: Theme) -> None:
     (table,) = _tables_with_style(word, "Brief Table")
     cell = table.rows[1].cells[2]
@@ -491,6 +530,7 @@ def test_control_characters_are_dropped_not_fatal(theme: Theme) -> None:
         blocks=(
             Heading(1, (Text(dirty),), anchor="x\x00"),
             Paragraph((Text(dirty, href="https://e.org/\x00"), NoteRef(1, "n\x01"))),
+            Notes((Note(1, "n\x01", (Text(dirty),)),)),
         ),
     )
     word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))
@@ -505,13 +545,14 @@ def test_empty_document_still_valid(theme: Theme) -> None:
     assert word.core_properties.title == "Empty"
 
 
-def test_unknown_label_tone_falls_back_to_plain_bold(theme: Theme) -> None:
+def test_unknown_label_tone_is_white_on_black_as_in_the_pdf(theme: Theme) -> None:
     base = sample_document()
     decor = dataclasses.replace(base.decor, label="CUSTOM", label_tone="nope")
     word: Any = docx.Document(io.BytesIO(write_docx(dataclasses.replace(base, decor=decor), theme)))
     label = word.sections[0].header.paragraphs[0].runs[-1]
     assert label.text == "\u00a0CUSTOM\u00a0"
-    assert label.element.rPr.find(f"{W}shd") is None
+    assert label.element.rPr.find(f"{W}shd").get(f"{W}fill") == "000000"
+    assert str(label.font.color.rgb) == "FFFFFF"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[FIXTURE_HEALTH_CHECK])
@@ -521,10 +562,16 @@ def test_any_text_builds_and_reads_back(
 ) -> None:
     document = Document(
         info=DocumentInfo(title=text, author=text, keywords=(text,)),
-        decor=PageDecor(banner=text, label=text, footer_left=text, page_format=text),
+        decor=PageDecor(
+            banner=text,
+            label=text,
+            footer_left=text,
+            page_format=text.replace("{", "{{").replace("}", "}}") + " {page}",
+        ),
         blocks=(
             Heading(1, (Text(text, lang=lang),), anchor=anchor),
-            Paragraph((Text(text, href="https://e.org/" + text), NoteRef(1, anchor))),
+            Paragraph((Text(text, href="https://e.org/" + text), NoteRef(1, "n-" + anchor))),
+            Notes((Note(1, "n-" + anchor, (Text(text),)),)),
         ),
     )
     word: Any = docx.Document(io.BytesIO(write_docx(document, theme)))

@@ -26,9 +26,6 @@ from briefgen.document.nodes import (
     Heading,
     HeatCell,
     HeatMap,
-    Note,
-    NoteRef,
-    Notes,
     PageDecor,
     Paragraph,
     Table,
@@ -358,15 +355,6 @@ def test_decoration_without_font_raises(theme: Theme) -> None:
         write_pdf(_small_document(decor=PageDecor(banner="SECRET \ue000")), theme)
 
 
-def test_note_ref_to_unknown_anchor_raises(theme: Theme) -> None:
-    document = _small_document(
-        Paragraph((Text("Claim"), NoteRef(1, "note-9"))),
-        Notes((Note(1, "note-1", (Text("Source."),)),)),
-    )
-    with pytest.raises(PdfWriteError, match="note-9"):
-        write_pdf(document, theme)
-
-
 def test_a_table_row_taller_than_a_page_splits_and_keeps_all_its_text(theme: Theme) -> None:
     huge = Cell(((Text("word " * 6000),),))
     table = Table(columns=(Column(),), header=(Cell(((Text("Head"),),)),), rows=((huge,),))
@@ -397,14 +385,6 @@ def test_fonts_are_parsed_only_when_a_character_needs_them() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded and all(name.startswith("Noto") for name in loaded), loaded
-
-
-@pytest.mark.parametrize(
-    "page_format", ["{page.__class__}", "{0}", "Page {page", "{page:{pages.real}}", "{page:q}"]
-)
-def test_page_format_may_only_name_page_and_pages(theme: Theme, page_format: str) -> None:
-    with pytest.raises(PdfWriteError, match="page format"):
-        write_pdf(_small_document(decor=PageDecor(page_format=page_format)), theme)
 
 
 # --- font fallback ------------------------------------------------------------------------
@@ -455,7 +435,7 @@ def test_created_date_is_naive_utc_safe(theme: Theme) -> None:
 def test_untagged_east_asian_text_gets_the_same_font_in_pdf_and_docx(
     theme: Theme, text: str, family: str
 ) -> None:
-    from briefgen.writers.docx import east_asian_font
+    from briefgen.presentation.fonts import east_asian_family as east_asian_font
 
     assert east_asian_font(theme, text, None)[0] == family
     faces = theme.family(family)
