@@ -18,7 +18,7 @@ SYSTEM_FONTS := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-cor
 # axe-core for the HTML accessibility tests, pinned by tests/browser/package-lock.json.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: brief test lint typecheck unit schema bench bench-draft system-tools clean
+.PHONY: brief test lint typecheck unit schema countries bench bench-draft system-tools clean
 
 brief: $(STAMP)
 	$(BIN)/briefgen build $(SAMPLE) -o out
@@ -47,6 +47,10 @@ bench-draft: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/briefgen schema > schemas/brief.schema.json
 	$(BIN)/briefgen schema --theme > schemas/theme.schema.json
+
+# Regenerate briefgen/models/countries.py from pycountry (a test fails when it is stale).
+countries: $(STAMP)
+	$(BIN)/python -m tests.models.test_countries
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

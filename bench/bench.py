@@ -2,21 +2,28 @@
 
 Run it with ``make bench`` (or ``.venv/bin/python bench/bench.py``).  Everything
 is measured in one run on one machine so the ratios mean something even on a
-shared, noisy machine: each figure is the median of ``--repeat`` runs.
+shared, noisy machine: each figure is the median of ``--repeat`` runs, and the
+cold runs are interleaved (one of each, then again), so a busy spell on the
+machine falls on every row alike rather than on one.
 
-* cold: a whole ``briefgen`` process, as a user runs it; peak memory is that
+* cold: a whole ``briefgen`` process, as a user runs it, with briefgen's
+  bytecode compiled (as ``pip install`` leaves it); wall time, CPU time (user
+  plus system, of the process and the workers it reaped) and peak memory, that
   process's maximum resident set size (``os.wait4``).
 * warm: in this process after one warm-up build, as ``build --watch`` rebuilds.
 * floor: ``python -c "import reportlab.platypus, docx, pydantic, jinja2"``.
 * peers, where installed: pandoc (Markdown to DOCX) and typst (to PDF) on the
-  same content as the sample brief, generated from it.
+  same content as the sample brief, generated from it, and RenderCV rendering
+  its own sample CV (``--rendercv PATH``, or ``rendercv`` on the PATH; see
+  bench/README.md for installing it beside, not into, briefgen's environment).
 * scaling: briefs 10x and 50x the sample, built warm.
-* parallel: eight briefs built cold with ``-j 1`` and ``-j 2``.
+* parallel: eight briefs built cold on one core, with ``-j 1`` and ``-j 2``.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import copy
 import os
 import platform
@@ -47,30 +54,69 @@ class Figure:
     seconds: float
     peak_mib: float | None = None
     note: str = ""
+    cpu: float | None = None
+    """Median CPU seconds (user + system, with reaped children), for whole processes."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One whole process to time: its command, extra environment, and CPUs it may use."""
+
+    name: str
+    argv: Sequence[str]
+    environment: dict[str, str] | None = None
+    note: str = ""
+    cpus: frozenset[int] | None = None
+    cwd: Path | None = None
 
 
 # --- measuring ------------------------------------------------------------------------------
 
 
-def cold(
-    argv: Sequence[str], repeat: int, environment: dict[str, str] | None = None
-) -> tuple[float, float]:
-    """Median wall time and the largest peak RSS of ``repeat`` runs of a whole process."""
-    times, peaks = [], []
-    env = {**os.environ, **(environment or {})}
-    for _ in range(repeat):
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - started)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        assert process.stderr is not None
-        error = process.stderr.read().decode(errors="replace")
-        process.stderr.close()
-        if process.returncode != 0:
-            raise SystemExit(f"bench: {' '.join(argv)} failed ({process.returncode}):\n{error}")
-        peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), max(peaks)
+def cold_interleaved(cases: Sequence[Case], repeat: int) -> list[Figure]:
+    """Every case once, then every case again, ``repeat`` times; one figure per case."""
+    runs: dict[str, list[tuple[float, float, float]]] = {case.name: [] for case in cases}
+    for round_number in range(repeat):
+        for case in cases:
+            runs[case.name].append(_one_run(case))
+        print(f"  cold round {round_number + 1} of {repeat}", file=sys.stderr)
+    figures = []
+    for case in cases:
+        wall, cpu, peak = _medians(runs[case.name])
+        figures.append(Figure(case.name, wall, peak, case.note, cpu))
+    return figures
+
+
+def _medians(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    return (
+        statistics.median(run[0] for run in runs),
+        statistics.median(run[1] for run in runs),
+        max(run[2] for run in runs),
+    )
+
+
+def _one_run(case: Case) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run of ``case``."""
+    env = {**os.environ, **(case.environment or {})}
+    cpus = case.cpus
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        case.argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=case.cwd,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.stderr is not None
+    error = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(case.argv)} failed ({process.returncode}):\n{error}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def warm(function: Callable[[], object], repeat: int) -> float:
@@ -226,72 +272,117 @@ def machine() -> list[str]:
     ]
 
 
-def run(repeat: int, out: Path) -> list[Figure]:
+def run(repeat: int, out: Path, rendercv: Path | None) -> list[Figure]:
     """Measure everything; return the figures in report order."""
     python = sys.executable
     briefgen = [python, "-m", "briefgen"]
     sample = str(SAMPLE)
-    figures: list[Figure] = []
-
-    def add_cold(name: str, argv: Sequence[str], note: str = "") -> Figure:
-        seconds, peak = cold(argv, repeat)
-        figure = Figure(name, seconds, peak, note)
-        figures.append(figure)
-        print(f"  measured {name}: {seconds * 1000:.0f} ms", file=sys.stderr)
-        return figure
-
-    add_cold("python startup", [python, "-c", "pass"])
-    add_cold("import floor", [python, "-c", FLOOR])
-    add_cold("cold briefgen --help", [*briefgen, "--help"])
-    add_cold("cold validate", [*briefgen, "validate", sample])
-    for label, fmt in (("pdf", "pdf"), ("docx", "docx"), ("both", "all")):
-        add_cold(f"cold build {label}", [*briefgen, "build", sample, "-f", fmt, "-o", str(out)])
-    # The DOCX carries font subsets; they are cached on disk, so a first build (or one
-    # with the cache off) pays for making them and later builds do not.
-    seconds, peak = cold(
-        [*briefgen, "build", sample, "-f", "docx", "-o", str(out)],
-        repeat,
-        {"BRIEFGEN_NO_CACHE": "1"},
-    )
-    size = (out / f"{SAMPLE.stem}.docx").stat().st_size
-    figures.append(
-        Figure("cold build docx, no cache", seconds, peak, f"DOCX {size / 1024:.0f} KiB")
-    )
-    figures += peers(repeat, out)
+    build = [*briefgen, "build", sample, "-o", str(out)]
+    one_core = frozenset({min(os.sched_getaffinity(0))})
+    cases = [
+        Case("python startup", [python, "-c", "pass"]),
+        Case("import floor", [python, "-c", FLOOR]),
+        Case("cold briefgen --help", [*briefgen, "--help"]),
+        Case("cold validate", [*briefgen, "validate", sample]),
+        Case("cold build pdf", [*build, "-f", "pdf"]),
+        Case("cold build docx", [*build, "-f", "docx"]),
+        Case("cold build both", build),
+        Case("cold build both, one core", build, cpus=one_core),
+        # Font parses, subsets and compiled templates are cached on disk; a first
+        # build (or one with the cache off) pays for making them.
+        Case("cold build both, no cache", build, {"BRIEFGEN_NO_CACHE": "1"}),
+        *peer_cases(out, rendercv),
+    ]
+    figures = cold_interleaved(cases, repeat)
     # Cold runs first: Linux keeps a forked child's peak RSS from before exec, so
     # children of a bench process grown by the warm builds would report its size.
-    figures += parallel_figures(out)
+    figures += parallel_figures(out, max(1, repeat // 3))
     figures += warm_figures(repeat, out)
     return figures
 
 
-def peers(repeat: int, out: Path) -> list[Figure]:
-    """pandoc and typst on the same content, when installed."""
-    from briefgen.validation import load_brief
-
-    brief = load_brief(SAMPLE)
-    figures = []
+def peer_cases(out: Path, rendercv: Path | None) -> list[Case]:
+    """pandoc and typst on the same content, and RenderCV on its own sample, when installed."""
+    # Their inputs are written by a child process: loading the brief here would grow this
+    # process, and Linux reports a child's peak RSS from before it replaced itself.
+    subprocess.run([sys.executable, __file__, "--peer-inputs", str(out)], check=True)
+    cases = []
     markdown = out / "sample.md"
-    markdown.write_text(brief_as_markdown(brief), encoding="utf-8")
     if shutil.which("pandoc"):
         argv = ["pandoc", str(markdown), "-o", str(out / "pandoc.docx")]
-        seconds, peak = cold(argv, repeat)
-        figures.append(Figure("pandoc md->docx", seconds, peak, "peer"))
+        cases.append(Case("pandoc md->docx", argv, note="peer"))
     typst_source = out / "sample.typ"
-    typst_source.write_text(brief_as_typst(brief), encoding="utf-8")
     fonts = str(REPO / "templates" / "fonts")
     if shutil.which("typst"):
         argv = ["typst", "compile", "--font-path", fonts, str(typst_source), str(out / "t.pdf")]
-        seconds, peak = cold(argv, repeat)
-        figures.append(Figure("typst compile", seconds, peak, "peer (CLI)"))
+        cases.append(Case("typst compile", argv, note="peer (CLI)"))
     elif _importable("typst"):
         script = (
             f"import typst; typst.compile({str(typst_source)!r}, "
             f"output={str(out / 't.pdf')!r}, font_paths=[{fonts!r}])"
         )
-        seconds, peak = cold([sys.executable, "-c", script], repeat)
-        figures.append(Figure("typst compile", seconds, peak, "peer (typst-py, incl. Python)"))
-    return figures
+        argv = [sys.executable, "-c", script]
+        cases.append(Case("typst compile", argv, note="peer (typst-py, incl. Python)"))
+    rendercv = rendercv or _which("rendercv") or install_rendercv()
+    if rendercv is not None:
+        try:
+            cases.append(rendercv_case(rendercv, out / "rendercv"))
+        except (subprocess.CalledProcessError, ValueError, StopIteration) as error:
+            print(
+                f"  rendercv left out: it cannot render its sample here ({error})", file=sys.stderr
+            )
+    return cases
+
+
+PEERS = Path(tempfile.gettempdir()) / "briefgen-bench-peers"
+"""Where the bench installs peers that are Python packages: their own virtual
+environments, never briefgen's (their dependencies would change what it measures)."""
+
+
+def install_rendercv() -> Path | None:
+    """RenderCV in a virtual environment of its own, installed from the package registry
+    on first use; None (and the row left out) when it cannot be installed."""
+    folder = PEERS / "rendercv"
+    program = folder / "bin" / "rendercv"
+    if not program.exists():
+        print(f"  installing RenderCV into {folder} (once)", file=sys.stderr)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+            pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+            # rendercv[full] 2.3 imports click without requiring it.
+            subprocess.run([*pip, "rendercv[full]", "click"], check=True, capture_output=True)
+        except (subprocess.CalledProcessError, OSError) as error:
+            print(f"  rendercv left out: it could not be installed ({error})", file=sys.stderr)
+            return None
+    return program
+
+
+def write_peer_inputs(out: Path) -> None:
+    """The sample's content as Markdown (for pandoc) and Typst markup (for typst)."""
+    from briefgen.validation import load_brief
+
+    brief = load_brief(SAMPLE)
+    (out / "sample.md").write_text(brief_as_markdown(brief), encoding="utf-8")
+    (out / "sample.typ").write_text(brief_as_typst(brief), encoding="utf-8")
+
+
+def _which(program: str) -> Path | None:
+    found = shutil.which(program)
+    return Path(found) if found else None
+
+
+def rendercv_case(rendercv: Path, folder: Path) -> Case:
+    """RenderCV rendering the sample CV it writes itself (``rendercv new``) to PDF only:
+    the nearest peer, a Python tool from validated YAML through templates to a PDF."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(rendercv), "new", "Jane Doe"], cwd=folder, check=True, capture_output=True)
+    (source,) = folder.glob("*_CV.yaml")
+    skip = ["--dont-generate-markdown", "--dont-generate-html", "--dont-generate-png"]
+    argv = [str(rendercv), "render", str(source), *skip]
+    subprocess.run(argv, cwd=folder, check=True, capture_output=True)  # its own caches warm
+    pages = _pdf_pages(next((folder / "rendercv_output").glob("*.pdf")))
+    note = f"peer, {pages} pages PDF"
+    return Case("rendercv render (its sample)", argv, note=note, cwd=folder)
 
 
 def _importable(module: str) -> bool:
@@ -327,8 +418,9 @@ def _pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-def parallel_figures(out: Path) -> list[Figure]:
-    """Eight copies of the sample built cold in one command, one and two processes."""
+def parallel_figures(out: Path, repeat: int) -> list[Figure]:
+    """Eight copies of the sample built cold in one command: on one core, then with
+    ``-j 1`` (one after the other) and ``-j 2`` (two worker processes)."""
     folder = out / "many"
     folder.mkdir(exist_ok=True)
     copies = []
@@ -337,62 +429,91 @@ def parallel_figures(out: Path) -> list[Figure]:
         shutil.copy(SAMPLE, target)
         copies.append(str(target))
     shutil.copytree(SAMPLE.parent / "sources", folder / "sources", dirs_exist_ok=True)
-    figures = []
     argv = [sys.executable, "-m", "briefgen", "build", *copies, "-o", str(folder / "out")]
-    runs: tuple[tuple[str, list[str], dict[str, str]], ...] = (
-        ("cold build 8 briefs, one core", ["-j", "1"], {"BRIEFGEN_NO_HELPER": "1"}),
-        ("cold build 8 briefs -j 1", ["-j", "1"], {}),
-        ("cold build 8 briefs -j 2", ["-j", "2"], {}),
-    )
-    for name, options, environment in runs:
-        seconds, peak = cold([*argv, *options], 1, environment)
-        figures.append(Figure(name, seconds, peak))
-    return figures
+    one_core = frozenset({min(os.sched_getaffinity(0))})
+    cases = [
+        Case("cold build 8 briefs, one core", [*argv, "-j", "1"], cpus=one_core),
+        Case("cold build 8 briefs -j 1", [*argv, "-j", "1"]),
+        Case("cold build 8 briefs -j 2", [*argv, "-j", "2"]),
+    ]
+    return cold_interleaved(cases, repeat)
 
 
 def report(figures: list[Figure]) -> list[str]:
-    """The table of figures with ratios to the import floor, then the targets."""
+    """The table of figures with ratios to the import floor (wall and CPU), then the targets."""
     by_name = {figure.name: figure for figure in figures}
-    floor = by_name["import floor"].seconds
-    lines = [f"{'what':<34} {'median':>10} {'x floor':>8} {'peak MiB':>9}  note", "-" * 78]
+    floor = by_name["import floor"]
+    head = f"{'what':<34} {'wall':>10} {'x floor':>7} {'CPU':>10} {'x floor':>7} {'MiB':>5}  note"
+    lines = [head, "-" * 88]
     for figure in figures:
-        if figure.seconds:
-            time_text = f"{figure.seconds * 1000:8.1f} ms"
-            ratio = f"{figure.seconds / floor:8.2f}"
-        else:
-            time_text, ratio = f"{'':>11}", f"{'':>8}"
-        peak = f"{figure.peak_mib:9.0f}" if figure.peak_mib is not None else f"{'':>9}"
-        lines.append(f"{figure.name:<34} {time_text} {ratio} {peak}  {figure.note}")
-    lines += ["", "targets:", *targets(by_name, floor)]
+        wall, wall_ratio = _time_and_ratio(figure.seconds or None, floor.seconds)
+        cpu, cpu_ratio = _time_and_ratio(figure.cpu, floor.cpu)
+        peak = f"{figure.peak_mib:5.0f}" if figure.peak_mib is not None else f"{'':>5}"
+        lines.append(
+            f"{figure.name:<34} {wall} {wall_ratio} {cpu} {cpu_ratio} {peak}  {figure.note}"
+        )
+    lines += ["", "targets (issue 21):", *targets(by_name)]
     return lines
 
 
-def targets(by_name: dict[str, Figure], floor: float) -> list[str]:
-    """Each target of issue 8 with the measured value and whether it is met."""
-    warm_both = by_name["warm build both"].seconds
+def _time_and_ratio(seconds: float | None, floor: float | None) -> tuple[str, str]:
+    if not seconds:
+        return f"{'':>10}", f"{'':>7}"
+    ratio = f"{seconds / floor:7.2f}" if floor else f"{'':>7}"
+    return f"{seconds * 1000:7.1f} ms", ratio
+
+
+def targets(by_name: dict[str, Figure]) -> list[str]:
+    """Each target of issue 21 with the measured value (wall and CPU) and whether it is met."""
+    floor = by_name["import floor"]
+    lines = []
+    for name, limit in (
+        ("cold build both", 1.6),
+        ("cold validate", 0.5),
+        ("cold briefgen --help", 0.2),
+    ):
+        figure = by_name[name]
+        wall = figure.seconds / floor.seconds
+        cpu = figure.cpu / floor.cpu if figure.cpu and floor.cpu else float("nan")
+        verdict = "met " if wall <= limit else "MISS"
+        lines.append(
+            f"  {verdict}  {name + f' <= {limit}x floor':<38} wall {wall:.2f}x, CPU {cpu:.2f}x"
+        )
+    x10 = by_name["warm build both x10"].seconds
     x50 = by_name["warm build both x50"].seconds
+    linear = x50 / x10
+    verdict = "met " if linear <= 5.5 else "MISS"
+    lines.append(f"  {verdict}  {'x50 within 5.5x of x10 (linear)':<38} measured {linear:.2f}x")
     one_core = by_name["cold build 8 briefs, one core"].seconds
     j2 = by_name["cold build 8 briefs -j 2"].seconds
-    checks = [
-        ("cold build both <= 1.3x floor", by_name["cold build both"].seconds / floor, 1.3, "x"),
-        ("cold validate <= 0.5x floor", by_name["cold validate"].seconds / floor, 0.5, "x"),
-        ("warm build both < 60 ms", warm_both * 1000, 60.0, " ms"),
-        ("x50 content <= 50x warm time", x50 / warm_both, 50.0, "x"),
-        ("-j 2 faster than one core (8 briefs)", j2 / one_core, 0.8, "x of one core"),
-    ]
-    return [
-        f"  {'met ' if value <= limit else 'MISS'}  {name:<36} measured {value:.2f}{unit}"
-        for name, value, limit, unit in checks
-    ]
+    verdict = "met " if j2 / one_core <= 0.8 else "MISS"
+    lines.append(
+        f"  {verdict}  {'-j 2 faster than one core (8 briefs)':<38} "
+        f"measured {j2 / one_core:.2f}x of one core"
+    )
+    warm_both = by_name["warm build both"].seconds
+    lines.append(
+        f"  info  {'warm build both':<38} {warm_both * 1000:.1f} ms "
+        "(compare with the figure before in bench/README.md)"
+    )
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
+    parser.add_argument(
+        "--rendercv", type=Path, default=None, help="the rendercv program, for the peer row"
+    )
+    parser.add_argument("--peer-inputs", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
+    if args.peer_inputs is not None:
+        write_peer_inputs(args.peer_inputs)
+        return 0
+    compileall.compile_dir(REPO / "briefgen", quiet=1)  # as an installed package has it
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as folder:
-        figures = run(args.repeat, Path(folder))
+        figures = run(args.repeat, Path(folder), args.rendercv)
     print("\n".join([*machine(), f"runs:    median of {args.repeat}", "", *report(figures)]))
     return 0
 

@@ -66,19 +66,6 @@ def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_format_helper() -> Iterator[None]:
-    """Each test forks its own format helper (if any), after its own monkeypatches.
-
-    A helper forked by an earlier test would keep that test's state and ignore
-    this test's patches; stopping it afterwards also leaves no child behind.
-    """
-    yield
-    from briefgen.build import parallel as format_worker
-
-    format_worker.shutdown()
-
-
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 """The only fonts LibreOffice may see in tests (Debian's fonts-dejavu-core, installed by
 .ci/run and ``make test``): a DOCX must bring every other font it needs itself."""

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.build import parallel as format_worker
 from briefgen.build.output import check_not_input, write_all_atomically
 from briefgen.compose.render import ComposeOptions, compose, layout_for
 from briefgen.document.nodes import Document
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 
 FORMATS = registry.default_names()
 """What a build writes unless told otherwise (``-f all``); every format is in the registry."""
+Rendered = list[tuple[str, bytes, float]]
+"""(format, bytes, seconds) for each format rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,6 @@ class BuildRequest:
     audience: str | None = None
     """Keep only the items for this audience (see :mod:`briefgen.transforms.audience`); the outputs
     are then named ``<stem>-<audience>.pdf`` so variants do not overwrite each other."""
-    parallel: bool = True
-    """Render the second format in a helper process while this one renders the first
-    (see :mod:`briefgen.build.parallel`); off when ``-j`` already runs builds in parallel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,35 +165,18 @@ def _changes_since(request: BuildRequest, brief: Brief) -> BriefDiff | None:
     return diff_briefs(for_audience(old, audience), brief)
 
 
-def _render_all(request: BuildRequest, document: Document) -> list[tuple[str, bytes, float]]:
-    """Render every format, the second and later ones in the helper process when there is one.
+def _render_all(request: BuildRequest, document: Document) -> Rendered:
+    """Render every format, one after the other, in this process.
 
-    The helper's result is always collected, even when the first format fails,
-    so the next build does not read a stale answer; if the helper fails, those
-    formats are rendered here instead.
+    Rendering the DOCX in a second process while this one renders the PDF was
+    measured against this after the cold-start work of issue 21 and did not pay
+    off (see bench/README.md): the second process's own imports and the copy
+    of the document sent to it cost what the overlap saved, or more.
     """
-    first, *others = request.formats
-    worker = None
-    if request.parallel and others:
-        worker = format_worker.shared_worker(_render_with_theme_file)
-    pending = (
-        worker.submit(tuple(others), document, request.theme, _theme_generation)
-        if worker is not None
-        else (lambda: None)
-    )
-    try:
-        rendered = [(first, *_timed(render_format, first, document, theme(request.theme)))]
-    finally:
-        from_helper = pending()
-    if from_helper is None:
-        from_helper = [
-            (fmt, *_timed(render_format, fmt, document, theme(request.theme))) for fmt in others
-        ]
-    return rendered + from_helper
-
-
-def _render_with_theme_file(fmt: str, document: Document, theme_file: Path | None) -> bytes:
-    return render_format(fmt, document, theme(theme_file))
+    return [
+        (fmt, *_timed(render_format, fmt, document, theme(request.theme)))
+        for fmt in request.formats
+    ]
 
 
 def render_format(fmt: str, document: Document, theme: Theme) -> bytes:
@@ -209,15 +190,9 @@ def theme(path: Path | None = None) -> Theme:
     return default_theme() if path is None else load_theme(path.resolve(), shown=path)
 
 
-_theme_generation = 0
-"""Bumped by :func:`reload_themes` so the format helper drops its cached themes too."""
-
-
 def reload_themes() -> None:
     """Forget loaded themes (watch mode calls this when a theme file changes)."""
-    global _theme_generation
     theme.cache_clear()
-    _theme_generation += 1
 
 
 def source_date_epoch() -> dt.datetime | None:

@@ -13,7 +13,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -75,19 +74,11 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
     return f"{long_date(start)} \u2013 {long_date(end)}"
 
 
-@cache
 def country_name(code: str) -> str:
-    """ISO alpha-2 code to the name a reader expects (``KR`` -> ``Republic of Korea``)."""
-    import pycountry
+    """ISO alpha-2 code to the name a reader expects (``KR`` -> ``South Korea``)."""
+    from briefgen.models.countries import NAMES
 
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    name = str(getattr(country, "common_name", None) or country.name)
-    if ", " in name:
-        head, tail = name.split(", ", 1)
-        name = f"{tail} {head}"
-    return name
+    return NAMES.get(code, code)
 
 
 def humanize(value: str | None) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+
+from briefgen.support.xml_text import escape, quoteattr
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -73,11 +73,9 @@ Slug = Annotated[
 
 def is_country_code(code: str) -> bool:
     """True for an assigned ISO 3166-1 alpha-2 code such as ``KR``."""
-    import pycountry
+    from briefgen.models.countries import NAMES
 
-    return bool(re.fullmatch(COUNTRY_PATTERN, code)) and (
-        pycountry.countries.get(alpha_2=code) is not None
-    )
+    return code in NAMES
 
 
 def _check_country(value: str) -> str:

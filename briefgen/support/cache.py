@@ -1,6 +1,7 @@
 """A small on-disk cache for results that are slow to make and fully determined by
-their inputs (font subsets), so a user rebuilding a brief while editing it does not
-pay for them again in every new process.
+their inputs (font subsets, ReportLab's parse of each font, compiled templates), so a
+user rebuilding a brief while editing it does not pay for them again in every new
+process.
 
 Entries live in the user's cache folder (``platformdirs``: ``~/.cache/briefgen`` on
 Linux), or in ``BRIEFGEN_CACHE_DIR``; ``BRIEFGEN_NO_CACHE=1`` turns the cache off.
@@ -20,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["cache_folder", "cached_bytes"]
+__all__ = ["cache_folder", "cached_bytes", "read_entry", "write_entry"]
 
 _DIGEST = 32
 
@@ -46,17 +47,38 @@ def cached_bytes(kind: str, key_parts: Iterable[bytes | str], make: Callable[[],
     folder = cache_folder()
     if folder is None:
         return make()
-    key = hashlib.sha256()
-    for part in key_parts:
-        key.update(part.encode("utf-8") if isinstance(part, str) else part)
-        key.update(b"\0")
-    path = folder / kind / f"{key.hexdigest()}.bin"
+    path = _entry_path(folder, kind, key_parts)
     found = _read(path)
     if found is not None:
         return found
     data = make()
     _write(path, data)
     return data
+
+
+def read_entry(kind: str, key_parts: Iterable[bytes | str]) -> bytes | None:
+    """The stored bytes for ``key_parts``, or None (no entry, a damaged one, cache off).
+
+    For callers whose library asks to load and to store separately (Jinja's
+    bytecode cache); others use :func:`cached_bytes`.
+    """
+    folder = cache_folder()
+    return None if folder is None else _read(_entry_path(folder, kind, key_parts))
+
+
+def write_entry(kind: str, key_parts: Iterable[bytes | str], data: bytes) -> None:
+    """Store ``data`` for ``key_parts`` (nothing when the cache is off or unwritable)."""
+    folder = cache_folder()
+    if folder is not None:
+        _write(_entry_path(folder, kind, key_parts), data)
+
+
+def _entry_path(folder: Path, kind: str, key_parts: Iterable[bytes | str]) -> Path:
+    key = hashlib.sha256()
+    for part in key_parts:
+        key.update(part.encode("utf-8") if isinstance(part, str) else part)
+        key.update(b"\0")
+    return folder / kind / f"{key.hexdigest()}.bin"
 
 
 def _read(path: Path) -> bytes | None:

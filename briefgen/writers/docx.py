@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -81,6 +80,7 @@ from briefgen.writers import docx_oxml as ox
 from briefgen.writers.bidi import base_level, has_rtl
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.theme import Theme
+from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["write_docx"]
 
@@ -252,8 +252,7 @@ class _ThemeStyles:
     ids: dict[tuple[str, WD_STYLE_TYPE], str | None]
 
 
-_STYLES_CACHE: dict[tuple[int, int], _ThemeStyles] = {}
-_STYLES_LOCK = threading.Lock()
+_STYLES_CACHE: ThemeCache[_ThemeStyles] = ThemeCache()
 
 
 def _install_styles(word: WordDocument, theme: Theme, text_width: Length) -> _ThemeStyles:
@@ -262,22 +261,21 @@ def _install_styles(word: WordDocument, theme: Theme, text_width: Length) -> _Th
     Defining them through python-docx costs about 20 ms (it searches the
     styles by name for every change); a rebuild in watch mode parses the
     finished part instead, and reuses the style ids already looked up in it.
-    Keyed by theme identity: themes are immutable.
+    Kept per theme (see :mod:`briefgen.writers.theme_cache`) and text width.
     """
-    key = (id(theme), int(text_width))
     root = word.styles.element
-    with _STYLES_LOCK:
-        cached = _STYLES_CACHE.get(key)
-        if cached is None or cached.theme is not theme:
-            _define_styles(word, theme, text_width)
-            if len(_STYLES_CACHE) >= 8:
-                _STYLES_CACHE.clear()
-            cached = _ThemeStyles(theme, etree.tostring(root), {})
-            _STYLES_CACHE[key] = cached
-            return cached
-    # Swap in a freshly parsed part element: moving the 180 style elements
-    # into the old element one by one costs more than the parse itself.
-    word.part._styles_part._element = parse_xml(cached.xml)
+    defined: list[bool] = []
+
+    def define() -> _ThemeStyles:
+        _define_styles(word, theme, text_width)
+        defined.append(True)
+        return _ThemeStyles(theme, etree.tostring(root), {})
+
+    cached = _STYLES_CACHE.get(theme, define, key=int(text_width))
+    if not defined:
+        # Swap in a freshly parsed part element: moving the 180 style elements
+        # into the old element one by one costs more than the parse itself.
+        word.part._styles_part._element = parse_xml(cached.xml)
     return cached
 
 

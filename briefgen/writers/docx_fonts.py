@@ -22,8 +22,10 @@ fontTools keeps the font's own timestamps, so a rebuild is byte-identical.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
 import logging
 import re
 import threading
@@ -318,10 +320,13 @@ _FORMAT_VERSION = "subset-1"
 """Bump when the way subsets are made changes, so cached ones are made again."""
 
 
+@functools.cache
 def _fonttools_version() -> str:
-    from fontTools import version
+    """fontTools' version, read from its metadata: importing fontTools to ask it would
+    cost 15 ms of a build whose subsets all come from the cache."""
+    from importlib.metadata import version
 
-    return str(version)
+    return version("fonttools")
 
 
 def _file_identity(path: Path) -> str:
@@ -403,10 +408,7 @@ def _rename(font: Any, family: str) -> None:
 
 def _refusal(path: Path) -> str | None:
     """Why a face may not be embedded (its licence bits, as its OS/2 table says), or None."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), fontNumber=0, lazy=True) as font:
-        fs_type = int(font["OS/2"].fsType) if "OS/2" in font else 0
+    fs_type = _facts(path).fs_type
     if fs_type & 0x000F == _RESTRICTED:
         return "its licence forbids embedding (OS/2 fsType 0x0002, restricted)"
     if fs_type & _BITMAP_ONLY:
@@ -421,19 +423,67 @@ def embedding_refusals(theme: Theme) -> list[EmbeddingRefusal]:
     refusals = []
     for name, family in theme.fonts.families.items():
         for path in dict.fromkeys(family.face(b, i) for b in (False, True) for i in (False, True)):
-            reason = _cached_refusal(path)
+            reason = _refusal(path)
             if reason:
                 refusals.append(EmbeddingRefusal(name, path, reason))
     return refusals
 
 
-_REFUSALS: dict[Path, str | None] = {}
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the DOCX needs to know of a font file besides its subsets: its licence bits
+    and the substitution hints Word writes for it."""
+
+    fs_type: int
+    hints: _Hints
 
 
-def _cached_refusal(path: Path) -> str | None:
-    if path not in _REFUSALS:
-        _REFUSALS[path] = _refusal(path)
-    return _REFUSALS[path]
+_FACTS: dict[Path, _Facts] = {}
+_FACTS_FORMAT = "facts-1"
+"""Bump when :class:`_Facts` changes, so stored ones are read from the fonts again."""
+
+
+def _facts(path: Path) -> _Facts:
+    """The font's facts: kept for the process, and on disk (:mod:`briefgen.support.cache`)
+    keyed like the subsets, so a build whose subsets are cached never opens a font with
+    fontTools (whose import and ``post`` table parse cost about 60 ms)."""
+    found = _FACTS.get(path)
+    if found is None:
+        key = (_FACTS_FORMAT, _fonttools_version(), _file_identity(path))
+        stored = cached_bytes("font-facts", key, lambda: _facts_json(_read_facts(path)))
+        try:
+            found = _facts_from_json(stored)
+        except (ValueError, KeyError, TypeError):  # an entry of another shape: read again
+            found = _read_facts(path)
+        _FACTS[path] = found
+    return found
+
+
+def _read_facts(path: Path) -> _Facts:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+        fs_type = int(font["OS/2"].fsType) if "OS/2" in font else 0
+        return _Facts(fs_type=fs_type, hints=_hints_of(font))
+
+
+def _facts_json(facts: _Facts) -> bytes:
+    hints = facts.hints
+    fields = [hints.panose, hints.charset, hints.family, hints.pitch, list(hints.signature)]
+    return json.dumps({"fs_type": facts.fs_type, "hints": fields}).encode("utf-8")
+
+
+def _facts_from_json(data: bytes) -> _Facts:
+    stored = json.loads(data)
+    panose, charset, family, pitch, signature = stored["hints"]
+    hints = _Hints(
+        panose=str(panose),
+        charset=str(charset),
+        family=str(family),
+        pitch=str(pitch),
+        signature=tuple((str(name), str(value)) for name, value in signature),
+    )
+    return _Facts(fs_type=int(stored["fs_type"]), hints=hints)
 
 
 # --- the package parts ---------------------------------------------------------------------
@@ -467,7 +517,7 @@ def embed_fonts(parts: dict[str, bytes], theme: Theme) -> None:
         embedded: list[_Embedded] = []
         if spec is not None and theme.fonts.embed:
             for face in _faces(family, spec, used_styles[family]):
-                if _cached_refusal(face.path):
+                if _refusal(face.path):
                     continue
                 chars = _chars_for(usage, family, spec, face.path)
                 number = len(relationships) + 1
@@ -545,8 +595,6 @@ class _Hints:
     signature: tuple[tuple[str, str], ...]
 
 
-_HINTS: dict[Path, _Hints] = {}
-
 # ulCodePageRange1 bits -> Windows charset of the font's main East Asian code page.
 _CHARSETS = ((17, "80"), (19, "81"), (18, "86"), (20, "88"))
 _SANS_SERIF_STYLES = range(11, 14)
@@ -554,16 +602,7 @@ _SANS_SERIF_STYLES = range(11, 14)
 
 
 def _hints(path: Path) -> _Hints:
-    if path not in _HINTS:
-        _HINTS[path] = _read_hints(path)
-    return _HINTS[path]
-
-
-def _read_hints(path: Path) -> _Hints:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), fontNumber=0, lazy=True) as font:
-        return _hints_of(font)
+    return _facts(path).hints
 
 
 def _hints_of(font: Any) -> _Hints:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, assert_never
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -90,6 +89,7 @@ from briefgen.presentation.looks import HeadingLevels
 from briefgen.presentation.scripts import COMPLEX
 from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
+from briefgen.support.xml_text import escape, quoteattr
 from briefgen.writers import bidi, page_budget, shaping
 from briefgen.writers.fonts import (
     FontBook,
@@ -102,6 +102,7 @@ from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_lines import ACTUAL_TEXT_CB, actual_text, display_order
 from briefgen.writers.pdf_tags import Marker, Node, finish
 from briefgen.writers.theme import Theme
+from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]
 
@@ -576,18 +577,12 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
         return size
 
 
-_STYLES: dict[int, tuple[Theme, _Styles]] = {}
+_STYLES: ThemeCache[_Styles] = ThemeCache()
 
 
 def _styles_for(theme: Theme, fonts: FontBook) -> _Styles:
-    """The process's ``_Styles`` for ``theme`` (by identity; themes are immutable)."""
-    entry = _STYLES.get(id(theme))
-    if entry is None or entry[0] is not theme:
-        if len(_STYLES) >= 8:
-            _STYLES.clear()
-        entry = (theme, _Styles(theme, fonts))
-        _STYLES[id(theme)] = entry
-    return entry[1]
+    """The process's ``_Styles`` for ``theme`` (see :mod:`briefgen.writers.theme_cache`)."""
+    return _STYLES.get(theme, lambda: _Styles(theme, fonts))
 
 
 # --- inline markup ------------------------------------------------------------------------

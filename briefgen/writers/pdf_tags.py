@@ -33,11 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from briefgen.support.xml_text import escape
 from briefgen.writers.shaping import is_shaping_code, text_of_code
 
 __all__ = ["ROLE_MAP", "Annotation", "Marked", "Marker", "Node", "finish"]

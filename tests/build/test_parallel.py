@@ -1,76 +1,126 @@
-"""The format helper process: same bytes as rendering in sequence, and failures fall back."""
+"""The command's worker pool (``-j``): the same outputs as one at a time, and no worker
+outlives the command that started it."""
 
 from __future__ import annotations
 
-import io
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
-import docx
-
-from briefgen.build import parallel as format_worker
-from briefgen.build import pipeline as build
+from briefgen.build import parallel
 from briefgen.build.pipeline import BuildRequest, render_brief
-from briefgen.compose.render import ComposeOptions, compose
-from briefgen.validation import load_brief
-from tests.conftest import SAMPLE, theme_copy
+from tests.conftest import REPO, SAMPLE
+
+
+def _children() -> set[int]:
+    """This process's child processes, as the kernel lists them."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found.update(int(pid) for pid in (task / "children").read_text().split())
+    return found
+
+
+def _worker_pids(pool: parallel.WorkerPool) -> set[int]:
+    executor = pool._executor
+    assert executor is not None, "the pool started no worker"
+    return {process.pid for process in executor._processes.values() if process.pid is not None}
+
+
+def _pid() -> int:
+    return os.getpid()
 
 
 def _render(request: BuildRequest) -> dict[str, bytes]:
     return {item.fmt: item.data for item in render_brief(request)}
 
 
-def test_parallel_and_sequential_rendering_give_the_same_bytes(tmp_path: Path) -> None:
-    parallel = _render(BuildRequest(SAMPLE, tmp_path))
-    assert format_worker._WORKER is not None, "the helper was not used"
-    sequential = _render(BuildRequest(SAMPLE, tmp_path, parallel=False))
-    assert parallel == sequential
+def test_a_brief_rendered_in_a_worker_has_the_bytes_it_has_here(tmp_path: Path) -> None:
+    here = _render(BuildRequest(SAMPLE, tmp_path))
+    with parallel.session(2) as pool:
+        future = pool.submit(_render, BuildRequest(SAMPLE, tmp_path))
+        assert future is not None
+        assert future.result() == here
 
 
-def test_a_dead_helper_is_replaced_and_the_build_still_succeeds(tmp_path: Path) -> None:
-    first = _render(BuildRequest(SAMPLE, tmp_path))
-    worker = format_worker._WORKER
-    assert worker is not None
-    os.kill(worker.pid, signal.SIGKILL)
-    os.waitpid(worker.pid, 0)
-    assert _render(BuildRequest(SAMPLE, tmp_path)) == first
-    assert format_worker._WORKER is not worker
-    assert _render(BuildRequest(SAMPLE, tmp_path)) == first
+def test_rendering_starts_no_process(tmp_path: Path) -> None:
+    before = _children()
+    _render(BuildRequest(SAMPLE, tmp_path))
+    assert _children() == before
 
 
-def test_a_failing_helper_answers_none_so_the_caller_renders_itself() -> None:
-    def broken(*_: object) -> bytes:
-        raise RuntimeError("boom")
+def test_the_session_reaps_its_workers() -> None:
+    before = _children()
+    with parallel.session(2) as pool:
+        futures = [pool.submit(_pid) for _ in range(4)]
+        pids = {future.result() for future in futures if future is not None}
+        assert pids and os.getpid() not in pids
+        assert _worker_pids(pool) <= _children()
+    assert _children() == before
 
-    worker = format_worker.shared_worker(broken)
-    assert worker is not None
-    document = compose(load_brief(SAMPLE), ComposeOptions())
-    assert worker.submit(("docx",), document, None, 0)() is None
+
+def test_the_cli_leaves_no_process_behind(tmp_path: Path) -> None:
+    """A whole ``briefgen build -j 2`` in its own process group: once it has exited, no
+    process of that group is left (a worker would be)."""
+    briefs = []
+    for name in ("one", "two", "three"):
+        shutil.copy(SAMPLE, tmp_path / f"{name}.yaml")
+        briefs.append(str(tmp_path / f"{name}.yaml"))
+    shutil.copytree(SAMPLE.parent / "sources", tmp_path / "sources")
+    options = ["-o", str(tmp_path / "out"), "-f", "pdf", "-j", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", *briefs, *options],
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+    )
+    output, _ = process.communicate(timeout=180)
+    assert process.returncode == 0, output
+    assert output.count(b".pdf") == 3
+    time.sleep(0.2)
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # the process group
+            left.append(stat.parent.name)
+    assert left == []
 
 
-def test_no_helper_is_forked_while_other_threads_run() -> None:
+def test_a_killed_worker_breaks_only_its_own_jobs() -> None:
+    with parallel.session(1) as pool:
+        first = pool.submit(_pid)
+        assert first is not None
+        worker = first.result()
+        os.kill(worker, signal.SIGKILL)
+        time.sleep(0.5)  # the pool notices and marks itself broken
+        again = pool.submit(_pid)
+        if again is not None:  # submitted before the pool knew: it may fail, not hang
+            try:
+                again.result(timeout=60)
+            except Exception:
+                again = pool.submit(_pid)
+        assert again is not None
+        assert again.result(timeout=60) != worker
+
+
+def test_workers_are_spawned_not_forked_while_other_threads_run() -> None:
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert not format_worker.can_fork()
-        assert format_worker.shared_worker(build._render_with_theme_file) is None
+        with parallel.session(1) as pool:
+            future = pool.submit(_pid)
+            assert future is not None and future.result(timeout=120) != os.getpid()
+            executor = pool._executor
+            assert executor is not None and executor._mp_context is not None
+            assert executor._mp_context.get_start_method() == "spawn"
     finally:
         release.set()
         thread.join()
-
-
-def test_the_helper_follows_a_theme_reload(tmp_path: Path) -> None:
-    theme_file = theme_copy(tmp_path / "theme.toml")
-    request = BuildRequest(SAMPLE, tmp_path, theme=theme_file)
-    before = _render(request)["docx"]
-    theme_file.write_text(
-        theme_file.read_text(encoding="utf-8").replace('size = "A4"', 'size = "Letter"'),
-        encoding="utf-8",
-    )
-    build.reload_themes()
-    after = _render(request)["docx"]
-    widths = [docx.Document(io.BytesIO(data)).sections[0].page_width for data in (before, after)]
-    assert [round(width.mm) for width in widths if width is not None] == [210, 216]

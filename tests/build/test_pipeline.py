@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import parallel as format_worker
 from briefgen.build import pipeline as build_module
 from briefgen.cli.main import main
 from briefgen.document.nodes import Document
@@ -80,7 +79,6 @@ def test_a_failing_writer_leaves_previous_outputs_untouched(
         return real(fmt, document, theme)
 
     monkeypatch.setattr(build_module, "render_format", docx_fails)
-    format_worker.shutdown()  # the next helper is forked with the failing writer too
     assert main(["build", str(SAMPLE), "-o", str(tmp_path)]) == 1
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == good
     assert "simulated writer failure" in capsys.readouterr().err

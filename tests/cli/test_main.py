@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +146,44 @@ def test_validate_checks_theme_files_with_located_problems(
 def test_schema_prints_the_theme_schema_too(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "--theme"]) == 0
     assert '"title": "Theme"' in capsys.readouterr().out
+
+
+# --- the one-shot process: no garbage collector, no interpreter teardown ---------------------
+
+
+_CALL_MAIN = "import sys; from briefgen.cli.main import main; sys.exit(main(sys.argv[1:]))"
+
+
+_CALL_MAIN = "import sys; from briefgen.cli.main import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_the_console_entry_point_keeps_exit_codes_and_every_line(tmp_path: Path) -> None:
+    """``run`` leaves with ``os._exit``: what was printed must all arrive, through a pipe
+    too, and the exit code must be the command's."""
+    briefs = []
+    for index in range(40):
+        brief = tmp_path / f"wrong-{index}.yaml"
+        shutil.copy(FIXTURES / "wrong_input.yaml", brief)
+        briefs.append(str(brief))
+    command = [sys.executable, "-m", "briefgen", "validate", *briefs]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1
+    in_process = subprocess.run(
+        [sys.executable, "-c", _CALL_MAIN, "validate", *briefs],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert result.stderr == in_process.stderr and result.stderr.count("\n") > 40
+    ok = subprocess.run(
+        [sys.executable, "-m", "briefgen", "validate", str(SAMPLE)], capture_output=True, cwd=REPO
+    )
+    assert (ok.returncode, ok.stdout.strip()) == (0, f"{SAMPLE}: ok".encode())
+
+
+def test_calling_main_in_process_leaves_the_garbage_collector_alone(tmp_path: Path) -> None:
+    """Only the console entry point turns the collector off; a program (or this test
+    run) calling ``main`` keeps its own."""
+    assert gc.isenabled()
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "-f", "pdf"]) == 0
+    assert gc.isenabled()

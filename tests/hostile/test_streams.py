@@ -188,7 +188,7 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, queue.Queue[tuple[list[str],
     reports: queue.Queue[tuple[list[str], bool]] = queue.Queue()
     stop = threading.Event()
     ready = threading.Event()
-    request = BuildRequest(brief, tmp_path / "out", ("pdf",), parallel=False)
+    request = BuildRequest(brief, tmp_path / "out", ("pdf",))
     thread = threading.Thread(
         target=watch_and_rebuild,
         args=([request], lambda r: reports.put(build_and_report(r))),

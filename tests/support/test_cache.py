@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
 
-from briefgen.support.cache import cache_folder, cached_bytes
+from briefgen.support.cache import cache_folder, cached_bytes, read_entry, write_entry
 
 
 @pytest.fixture
@@ -62,3 +64,39 @@ def test_the_default_folder_is_the_users_cache_folder(monkeypatch: pytest.Monkey
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     folder = cache_folder()
     assert folder is not None and folder.name == "briefgen"
+
+
+def test_entries_can_be_read_and_written_apart(folder: Path) -> None:
+    assert read_entry("kind", ["key"]) is None
+    write_entry("kind", ["key"], b"code")
+    assert read_entry("kind", ["key"]) == b"code"
+    assert cached_bytes("kind", ["key"], lambda: b"other") == b"code"
+    assert len(list((folder / "kind").glob("*.bin"))) == 1
+
+
+def _write_many(folder: str, worker: int) -> None:
+    os.environ["BRIEFGEN_CACHE_DIR"] = folder
+    os.environ.pop("BRIEFGEN_NO_CACHE", None)
+    for round_ in range(60):
+        write_entry("kind", ["shared"], bytes([worker]) * (50_000 + round_))
+
+
+def test_processes_writing_one_entry_at_once_leave_a_whole_entry(folder: Path) -> None:
+    """Readers see either no entry or one writer's whole bytes, never a mixture."""
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_many, args=(str(folder), n)) for n in (1, 2, 3)]
+    for process in writers:
+        process.start()
+    seen = []
+    while any(process.is_alive() for process in writers):
+        found = read_entry("kind", ["shared"])
+        if found is not None:
+            seen.append(found)
+    for process in writers:
+        process.join()
+        assert process.exitcode == 0
+    final = read_entry("kind", ["shared"])
+    assert final is not None
+    for data in [*seen, final]:
+        assert len(set(data)) == 1 and len(data) >= 50_000
+    assert not [p for p in (folder / "kind").iterdir() if p.name.startswith(".entry-")]

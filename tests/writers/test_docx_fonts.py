@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from lxml import etree
 
 from briefgen.cli.main import main
 from briefgen.document.nodes import Document, DocumentInfo, PageDecor, Paragraph, Text
+from briefgen.writers import docx_fonts
 from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_fonts import embedding_refusals, iter_embedded, obfuscate
 from briefgen.writers.theme import Theme, load_theme
@@ -182,3 +186,34 @@ def test_the_sample_docx_stays_small(tmp_path: Path) -> None:
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "-f", "docx"]) == 0
     size = (tmp_path / f"{SAMPLE.stem}.docx").stat().st_size
     assert size < 400 * 1024
+
+
+def test_font_facts_from_the_cache_are_the_facts_read_from_the_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    font = REPO / "templates" / "fonts" / "IPAGothic.ttf"
+    read = docx_fonts._read_facts(font)
+    monkeypatch.setattr(docx_fonts, "_FACTS", {})
+    assert docx_fonts._facts(font) == read  # stored
+    monkeypatch.setattr(docx_fonts, "_FACTS", {})
+    assert docx_fonts._facts(font) == read  # read back from the entry
+    (entry,) = (tmp_path / "cache" / "font-facts").glob("*.bin")
+    monkeypatch.setattr(docx_fonts, "_FACTS", {})
+    entry.write_bytes(b"damaged")
+    assert docx_fonts._facts(font) == read
+
+
+def test_a_build_with_a_warm_cache_does_not_open_fonts_with_fonttools(tmp_path: Path) -> None:
+    environment = {**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "cache")}
+    build = [sys.executable, "-m", "briefgen", "build", str(SAMPLE), "-o", str(tmp_path)]
+    subprocess.run([*build, "-f", "docx"], check=True, env=environment, capture_output=True)
+    code = (
+        "import sys; from briefgen.cli.main import main\n"
+        f"main(['build', {str(SAMPLE)!r}, '-o', {str(tmp_path)!r}, '-f', 'docx'])\n"
+        "print('fontTools' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, env=environment, capture_output=True, text=True
+    )
+    assert result.stdout.strip().endswith("False")

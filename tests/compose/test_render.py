@@ -1,0 +1,55 @@
+"""Compiled templates kept in the on-disk cache: reused by new environments, never stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefgen.compose import render
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    return folder
+
+
+def _render(folder: Path, context: dict[str, str]) -> str:
+    """Render the folder's entry template in a new environment (as a new process would)."""
+    environment = render._new_environment([folder])
+    return str(environment.get_template(render.ENTRY_TEMPLATE).render(**context))
+
+
+def test_a_new_environment_loads_compiled_code_instead_of_compiling(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "layout"
+    folder.mkdir()
+    (folder / render.ENTRY_TEMPLATE).write_text("<p>{{ name }}</p>", encoding="utf-8")
+    assert _render(folder, {"name": "a & b"}) == "<p>a &amp; b</p>"
+    assert len(list((cache / "templates").glob("*.bin"))) == 1
+
+    compiled: list[str] = []
+    environment_class = render._bounded_sandbox_class()
+    original = environment_class.compile
+
+    def counting(self: Any, source: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source)
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(environment_class, "compile", counting)
+    assert _render(folder, {"name": "a & b"}) == "<p>a &amp; b</p>"
+    assert compiled == []
+
+    (folder / render.ENTRY_TEMPLATE).write_text("<b>{{ name }}</b>", encoding="utf-8")
+    assert _render(folder, {"name": "x"}) == "<b>x</b>", "an edited template must not be stale"
+    assert compiled == ["<b>{{ name }}</b>"]
+
+
+def test_no_bytecode_cache_when_the_cache_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    assert render._bytecode_cache() is None
