@@ -177,17 +177,24 @@ def _docx_bytes(path: Path) -> bytes | None:
         return None
 
 
-def theme_copy(path: Path, *, replace: tuple[str, str] = ("", ""), letterhead: str = "") -> Path:
-    """Write a copy of the default theme to ``path`` with its fonts named by absolute
-    path (so it works from any folder), one text replaced, and its ``[letterhead]``
-    table replaced by ``letterhead`` when given."""
+def theme_copy(
+    path: Path,
+    *,
+    replace: tuple[str, str] = ("", ""),
+    letterhead: str = "",
+    families: str = "",
+) -> Path:
+    """Write a copy of the default theme to ``path`` (it names briefgen's fonts by family,
+    so it works from any folder), one text replaced, its ``[letterhead]`` table replaced
+    by ``letterhead`` when given, and ``families`` (TOML tables) added at the end."""
     text = (REPO / "templates" / "themes" / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('"../fonts/', f'"{REPO / "templates" / "fonts"}/')
     if replace[0]:
         assert replace[0] in text, replace[0]
         text = text.replace(*replace)
     if letterhead:
         text = text[: text.index("[letterhead]")] + letterhead.lstrip()
+    if families:
+        text += "\n" + families.lstrip()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

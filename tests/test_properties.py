@@ -105,6 +105,10 @@ NATIVE_SCRIPTS = [
     ("ko", "가나다라마바사아자차카타파하한국김홍균"),
     ("ja", "あいうえおかきくけこ岡野正敬"),
     ("zh", "中文北京日本"),
+    ("ar", "فيصلبنرحاآلسعود"),
+    ("he", "ישראלכ״ץ"),
+    ("hi", "सुब्रह्मण्यमजयशंकर"),
+    ("th", "มาริษเสงี่ยมพงษ์"),
 ]
 native = st.sampled_from(NATIVE_SCRIPTS).flatmap(
     lambda pair: st.tuples(st.just(pair[0]), st.text(pair[1], min_size=1, max_size=8))
@@ -317,8 +321,12 @@ def _check_pdf_with_tools(pdf: bytes, brief: Brief, frame: tuple[float, ...]) ->
             check=True,
         ).stdout.decode("utf-8")
     squashed = _squash(text)
+    unhyphenated = squashed.replace("-", "")
     for expected in _flowing_text(brief):
-        assert _in_pdf(expected, squashed), expected
+        # pdftotext reads a hyphen that ends a line as a word broken there: it drops the
+        # hyphen and joins the next line on (pdfium, above, keeps every hyphen).
+        found = _in_pdf(expected, squashed)
+        assert found or _squash(expected).replace("-", "") in unhyphenated, expected
 
 
 def _check_tagged(pdf: bytes, document: Document) -> None:

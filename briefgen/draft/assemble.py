@@ -33,7 +33,7 @@ from briefgen.draft.people import Mention, Person, mentions_in, merge, name_key
 from briefgen.draft.places import countries_named
 from briefgen.draft.sentences import Sentence, split_sentences
 from briefgen.errors import BriefgenError
-from briefgen.models.types import reject_control_characters, reject_right_to_left
+from briefgen.models.types import reject_control_characters
 from briefgen.sources import SourceDocument
 from briefgen.sources.metadata import without_dateline
 
@@ -79,10 +79,7 @@ def draft_brief(inputs: list[tuple[Path, SourceDocument]], out: Path, title: str
     ]
     summary = _summary(reads)
     if not summary:
-        raise DraftError(
-            "no sentence in the sources can be quoted in a brief "
-            "(right-to-left scripts such as Arabic or Hebrew are not supported)"
-        )
+        raise DraftError("no sentence in the sources can be quoted in a brief")
     participants = _participants(reads, taken)
     timeline = _timeline(reads)
     date, date_note = _brief_date(sources, timeline)
@@ -299,10 +296,9 @@ def _kept(quote: str, read: _Read) -> bool:
 
 
 def _writable(text: str) -> bool:
-    """Text the brief's schema accepts: no control characters, no right-to-left letters."""
+    """Text the brief's schema accepts: no control characters."""
     try:
         reject_control_characters(text)
-        reject_right_to_left(text)
     except ValueError:
         return False
     return True

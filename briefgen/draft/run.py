@@ -46,13 +46,12 @@ def write_draft(sources: list[Path], out: Path, title: str | None, force: bool) 
 
 
 def _title_problem(title: str | None) -> str | None:
-    """Why ``title`` cannot be a brief's title (control or right-to-left characters)."""
-    from briefgen.models.types import reject_control_characters, reject_right_to_left
+    """Why ``title`` cannot be a brief's title (control characters)."""
+    from briefgen.models.types import reject_control_characters
 
     try:
         if title:
             reject_control_characters(title)
-            reject_right_to_left(title)
     except ValueError as error:
         return str(error)
     return None

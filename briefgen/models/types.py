@@ -33,22 +33,6 @@ def reject_control_characters(value: str) -> str:
     return value
 
 
-def reject_right_to_left(value: str) -> str:
-    """Refuse Arabic, Hebrew and other right-to-left letters, which PDF output cannot lay out.
-
-    ReportLab has no bidirectional layout or Arabic shaping: such text would print
-    reversed and unjoined. Refusing it with a location beats a wrong brief.
-    """
-    for index, char in enumerate(value):
-        if unicodedata.bidirectional(char) in ("R", "AL"):
-            name = unicodedata.name(char, "a right-to-left character").split(" ")[0].title()
-            raise ValueError(
-                f"contains right-to-left text ({name}, U+{ord(char):04X} at character "
-                f"{index + 1}), which briefgen cannot yet lay out; transliterate it"
-            )
-    return value
-
-
 def _require_text(value: Any) -> Any:
     """Refuse numbers and booleans where text is expected, with a fix the user can apply:
     YAML reads ``1.0``, ``2025``, ``yes`` and ``2024-10-15`` as numbers, truths and dates."""
@@ -90,7 +74,6 @@ Text = Annotated[
     str,
     BeforeValidator(_require_text),
     AfterValidator(reject_control_characters),
-    AfterValidator(reject_right_to_left),
 ]
 """Any plain text (tabs and newlines allowed)."""
 
@@ -252,7 +235,7 @@ def _parse_due(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         if not value.strip():
             raise ValueError("expected a date (YYYY-MM-DD) or a milestone, not empty text")
-        return reject_right_to_left(reject_control_characters(value))
+        return reject_control_characters(value)
     return _parse_date(value)
 
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.presentation.scripts import east_asian_tag, preferred_languages, primary
+from briefgen.presentation.scripts import (
+    COMPLEX,
+    east_asian_tag,
+    preferred_languages,
+    primary,
+    scripts_of,
+)
 from briefgen.presentation.styles import Role
 from briefgen.writers.theme import Theme
 
@@ -59,8 +65,13 @@ def family_chain(
 
 
 def script_languages(text: str, lang: str | None) -> tuple[str, ...]:
-    """The languages whose fonts the characters of ``text`` suggest, in order."""
-    return tuple(preferred_languages(text, lang))
+    """The languages whose fonts the characters of ``text`` suggest, in order: the East
+    Asian ones, then the usual language of each complex script in it (Arabic letters:
+    ``ar``), so a theme reaches the family preferred for that script even when its
+    fallbacks do not name it (the DOCX finds it through ``complex_language``)."""
+    languages = preferred_languages(text, lang)
+    scripts = scripts_of(text) if COMPLEX.search(text) else []
+    return (*languages, *(code for code in scripts if code not in languages))
 
 
 def east_asian_family(theme: Theme, text: str, lang: str | None) -> tuple[str | None, str | None]:

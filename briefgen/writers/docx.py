@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never, cast
 
 import docx
@@ -72,10 +72,12 @@ from briefgen.presentation import (
     table_geometry,
     tone_fill,
 )
-from briefgen.presentation.fonts import east_asian_family
+from briefgen.presentation.fonts import east_asian_family, family_for_language
+from briefgen.presentation.scripts import COMPLEX, complex_language, complex_pieces, primary
 from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
 from briefgen.writers import docx_oxml as ox
+from briefgen.writers.bidi import base_level, has_rtl
 from briefgen.writers.docx_fonts import embed_fonts
 from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
@@ -151,6 +153,13 @@ def write_docx(document: Document, theme: Theme) -> bytes:
     parts = _package_members(word)
     embed_fonts(parts, theme)
     return _reproducible_zip(parts, _utc(document.info.created))
+
+
+def _bold(paragraph: WordParagraph) -> bool:
+    """Whether the paragraph's own style is bold (headings): Word draws complex scripts
+    bold only with ``w:bCs``, which the run then needs."""
+    style = paragraph.style
+    return bool(style is not None and style.font.bold)
 
 
 # --- styles ---------------------------------------------------------------------------------
@@ -875,13 +884,47 @@ class _Writer:
                 self._add_text(paragraph, item, bold=bold)
 
     def _add_text(self, paragraph: WordParagraph, text: Text, *, bold: bool = False) -> Run:
-        """Append one run; tabs and newlines become Word tabs and line breaks."""
-        element = ox.append_run(
-            paragraph._p, ox.clean_text(text.text), bold=text.bold or bold, italic=text.italic
-        )
-        run = Run(element, paragraph)
-        self._tag_language(run, text)
-        return run
+        """Append one run (the last, when complex scripts split it; see :meth:`_add_runs`)."""
+        return self._add_runs(paragraph, text, bold=bold)[-1]
+
+    def _add_runs(self, paragraph: WordParagraph, text: Text, *, bold: bool = False) -> list[Run]:
+        """Append ``text`` as runs; tabs and newlines become Word tabs and line breaks.
+
+        Text in a complex script (Arabic, Hebrew, Devanagari, Thai, ...) gets runs of
+        its own, with the complex-script font, size, weight and language Word uses
+        for it, and right-to-left ones ``w:rtl``; a paragraph whose first strong
+        letter is right to left becomes a right-to-left (``w:bidi``) paragraph.
+        """
+        cleaned = ox.clean_text(text.text)
+        pieces = complex_pieces(cleaned) if COMPLEX.search(cleaned) else [(cleaned, False)]
+        runs: list[Run] = []
+        for piece, is_complex in pieces:
+            element = ox.append_run(paragraph._p, piece, bold=text.bold or bold, italic=text.italic)
+            run = Run(element, paragraph)
+            if is_complex:
+                self._tag_complex(run, piece, text.lang, bold=text.bold or bold or _bold(paragraph))
+                if text.italic:
+                    ox.set_complex_script_style(run._r.get_or_add_rPr(), italic=True)
+            else:
+                self._tag_language(run, replace(text, text=piece))
+            runs.append(run)
+        if has_rtl(cleaned):
+            ox.set_bidi(paragraph._p.get_or_add_pPr(), base_level(paragraph.text) == 1)
+        return runs
+
+    def _tag_complex(self, run: Run, text: str, lang: str | None, *, bold: bool) -> None:
+        """Font (``w:rFonts w:cs``), language (``w:lang w:bidi``) and direction of a run
+        in a complex script; the family is the one the PDF draws it with."""
+        language = complex_language(text, lang)
+        family = family_for_language(self.theme, primary(language)) if language else None
+        properties = run._r.get_or_add_rPr()
+        if family is not None:
+            ox.set_fonts(properties, complex_script=family)
+        if bold:
+            ox.set_complex_script_style(properties, bold=True)
+        ox.set_complex_script(properties, rtl=has_rtl(text))
+        if language and language != "und":
+            ox.set_lang(properties, bidi=language)
 
     def _tag_language(self, run: Run, text: Text) -> None:
         """Give East Asian runs their font and language; tag other known languages."""
@@ -899,9 +942,9 @@ class _Writer:
         url = ox.clean_text(text.href or "")
         relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
         link = ox.append_hyperlink(paragraph._p, relationship_id=relationship_id)
-        run = self._add_text(paragraph, text, bold=bold)
-        run._r.style = self._style_id(LINK, WD_STYLE_TYPE.CHARACTER)
-        link.append(run._r)
+        for run in self._add_runs(paragraph, text, bold=bold):
+            run._r.style = self._style_id(LINK, WD_STYLE_TYPE.CHARACTER)
+            link.append(run._r)
 
     def _add_note_ref(self, paragraph: WordParagraph, ref: NoteRef) -> None:
         """A superscript note number that links to the note's bookmark.

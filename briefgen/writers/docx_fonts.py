@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from briefgen.presentation.scripts import COMPLEX
 from briefgen.support.cache import cached_bytes
 from briefgen.writers.theme import FontFamily, Theme
 
@@ -90,6 +91,7 @@ class _Look:
 
     ascii: str | None = None
     east_asia: str | None = None
+    complex_script: str | None = None
     bold: bool | None = None
     italic: bool | None = None
 
@@ -98,6 +100,9 @@ class _Look:
         return _Look(
             ascii=self.ascii if self.ascii is not None else base.ascii,
             east_asia=self.east_asia if self.east_asia is not None else base.east_asia,
+            complex_script=(
+                self.complex_script if self.complex_script is not None else base.complex_script
+            ),
             bold=self.bold if self.bold is not None else base.bold,
             italic=self.italic if self.italic is not None else base.italic,
         )
@@ -110,6 +115,7 @@ def _look_of(rpr: etree._Element | None) -> _Look:
     return _Look(
         ascii=fonts.get(_w("ascii")) if fonts is not None else None,
         east_asia=fonts.get(_w("eastAsia")) if fonts is not None else None,
+        complex_script=fonts.get(_w("cs")) if fonts is not None else None,
         bold=_on_off(rpr.find(_w("b"))),
         italic=_on_off(rpr.find(_w("i"))),
     )
@@ -209,7 +215,12 @@ def _gather_story(root: etree._Element, styles: _Styles, usage: _Usage) -> None:
             )
             look = _look_of(rpr).over(character.over(paragraph_look))
             text = "".join(t.text or "" for t in run if t.tag in _TEXT_TAGS)
-            _add_text(usage, look, text)
+            _add_text(usage, look, text, _is_complex_run(rpr))
+
+
+def _is_complex_run(rpr: etree._Element | None) -> bool:
+    """A run marked complex script or right to left: Word draws all of it with ``cs``."""
+    return rpr is not None and any(_on_off(rpr.find(_w(tag))) for tag in ("cs", "rtl"))
 
 
 def _gather_numbering(root: etree._Element, styles: _Styles, usage: _Usage) -> None:
@@ -223,11 +234,17 @@ def _gather_numbering(root: etree._Element, styles: _Styles, usage: _Usage) -> N
         _add_text(usage, look, shown)
 
 
-def _add_text(usage: _Usage, look: _Look, text: str) -> None:
+def _add_text(usage: _Usage, look: _Look, text: str, complex_run: bool = False) -> None:
+    """Charge each character to the font slot Word draws it with: East Asian letters to
+    ``eastAsia``, complex-script letters (and every character of a run marked ``w:cs``
+    or ``w:rtl``) to ``cs``, the rest to ``ascii``."""
     bold, italic = bool(look.bold), bool(look.italic)
     east_asian = "".join(_EAST_ASIAN.findall(text))
     usage.add(look.east_asia, bold, italic, east_asian)
-    usage.add(look.ascii, bold, italic, _EAST_ASIAN.sub("", text))
+    rest = _EAST_ASIAN.sub("", text)
+    complex_text = rest if complex_run else "".join(COMPLEX.findall(rest))
+    usage.add(look.complex_script, bold, italic, complex_text)
+    usage.add(look.ascii, bold, italic, "" if complex_run else COMPLEX.sub("", rest))
 
 
 # --- subsets -------------------------------------------------------------------------------
@@ -326,9 +343,10 @@ def _file_identity(path: Path) -> str:
 
 
 def _make_subset(path: Path, chars: frozenset[str], family: str) -> bytes:
+    dropped = _KEPT_FOR_SHAPING if any(COMPLEX.match(char) for char in chars) else ()
     with _open_font(path) as font:
         for tag in _DROPPED_TABLES:  # before the subsetter, which would parse them first
-            if tag in font:
+            if tag in font and tag not in dropped:
                 del font[tag]
         if not font["OS/2"].fsType & _NO_SUBSETTING:
             _subsetter(chars).subset(font)
@@ -362,6 +380,12 @@ nothing reads and fontTools cannot subset; and the kerning and ligature tables: 
 writer (ReportLab) applies neither, so without them Word and LibreOffice set each line as
 the PDF does, and the subset is made in a tenth of the time (parsing Noto's GPOS took most
 of a second)."""
+
+
+_KEPT_FOR_SHAPING = ("GSUB", "GPOS", "GDEF")
+"""Layout tables a subset keeps when it draws a complex script: Word and LibreOffice
+join Arabic and form Devanagari conjuncts from them, as HarfBuzz does in the PDF (the
+subsetter then also keeps the glyphs its substitutions reach)."""
 
 
 def _open_font(path: Path) -> Any:

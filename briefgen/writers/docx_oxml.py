@@ -189,11 +189,19 @@ def strip_theme_fonts(root: Element) -> None:
             fonts.attrib.pop(qn(name), None)
 
 
-def set_fonts(rpr: Element, *, latin: str | None = None, east_asia: str | None = None) -> None:
+def set_fonts(
+    rpr: Element,
+    *,
+    latin: str | None = None,
+    east_asia: str | None = None,
+    complex_script: str | None = None,
+) -> None:
     """Name the fonts of a run or style; None leaves that slot inherited.
 
     ``latin`` fills the ASCII, high-ANSI and complex-script slots; Word picks
-    the ``east_asia`` slot for Hangul, kana and ideographs in the same run.
+    the ``east_asia`` slot for Hangul, kana and ideographs in the same run, and
+    the complex-script slot (``complex_script`` overrides it) for Arabic, Hebrew,
+    Devanagari, Thai and the runs marked ``w:cs`` or ``w:rtl``.
     """
     fonts = _get_or_put(rpr, "w:rFonts", _RPR_ORDER)
     if latin is not None:
@@ -201,6 +209,32 @@ def set_fonts(rpr: Element, *, latin: str | None = None, east_asia: str | None =
             fonts.set(qn(slot), latin)
     if east_asia is not None:
         fonts.set(qn("w:eastAsia"), east_asia)
+    if complex_script is not None:
+        fonts.set(qn("w:cs"), complex_script)
+
+
+def set_complex_script(rpr: Element, *, rtl: bool) -> None:
+    """Mark a run as complex script (``w:cs``) and, for right-to-left text, ``w:rtl``."""
+    if rtl:
+        _put(rpr, make("w:rtl"), _RPR_ORDER)
+    _put(rpr, make("w:cs"), _RPR_ORDER)
+
+
+def set_complex_script_style(rpr: Element, *, bold: bool = False, italic: bool = False) -> None:
+    """Bold (``w:bCs``) or italic (``w:iCs``) for complex-script text, which ignores
+    ``w:b`` and ``w:i``."""
+    if bold:
+        _put(rpr, make("w:bCs"), _RPR_ORDER)
+    if italic:
+        _put(rpr, make("w:iCs"), _RPR_ORDER)
+
+
+def set_bidi(ppr: Element, right_to_left: bool) -> None:
+    """Make a paragraph right to left (``w:bidi``) or not (no element)."""
+    for old in ppr.findall(qn("w:bidi")):
+        ppr.remove(old)
+    if right_to_left:
+        _put(ppr, make("w:bidi"), _PPR_ORDER)
 
 
 def set_colour(rpr: Element, colour: str) -> None:
@@ -208,13 +242,22 @@ def set_colour(rpr: Element, colour: str) -> None:
     _put(rpr, make("w:color", {"w:val": colour}), _RPR_ORDER)
 
 
-def set_lang(rpr: Element, *, latin: str | None = None, east_asia: str | None = None) -> None:
-    """Tag a run's language for spelling and font choice; None leaves a slot unset."""
+def set_lang(
+    rpr: Element,
+    *,
+    latin: str | None = None,
+    east_asia: str | None = None,
+    bidi: str | None = None,
+) -> None:
+    """Tag a run's language for spelling and font choice; None leaves a slot unset
+    (``bidi`` is the complex-script language, Arabic and Hebrew but also Hindi, Thai)."""
     lang = _get_or_put(rpr, "w:lang", _RPR_ORDER)
     if latin is not None:
         lang.set(qn("w:val"), latin)
     if east_asia is not None:
         lang.set(qn("w:eastAsia"), east_asia)
+    if bidi is not None:
+        lang.set(qn("w:bidi"), bidi)
 
 
 def default_run_properties(styles: Element) -> Element:

@@ -36,10 +36,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace, unShapedFontGlob
 
 from briefgen.errors import BriefgenError, UnrenderableTextError
-from briefgen.presentation.fonts import family_chain, role_family
-from briefgen.presentation.scripts import preferred_languages, primary
+from briefgen.presentation.fonts import family_chain, role_family, script_languages
+from briefgen.presentation.scripts import COMPLEX, primary
 from briefgen.presentation.styles import Role
 from briefgen.support.cache import cache_folder, cached_bytes
+from briefgen.writers.shaping import is_shaping_code
 from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
 
@@ -201,6 +202,9 @@ class _Chain:
         except KeyError:
             pass
         code = ord(char)
+        if is_shaping_code(code):  # the PDF writer's own codes for shaped glyphs
+            self._best[char] = None
+            return None
         found = next(
             (face for face in map(self._face, range(len(self._paths))) if code in face.cmap),
             None,
@@ -254,7 +258,7 @@ class FontBook:
         key = (text, role, bold, italic, primary(lang))
         cached = self._segments.get(key)
         if cached is None:
-            suggested = tuple(preferred_languages(text, lang))
+            suggested = script_languages(text, lang)
             chain = self._chain(role, bold, italic, primary(lang), suggested)
             cached = tuple(self._split(text, chain))
             if len(self._segments) > 20_000:
@@ -266,8 +270,13 @@ class FontBook:
         """Split uncached text; raise MissingGlyphsError naming every undrawable character."""
         pieces: list[tuple[Face, str]] = []
         missing: list[str] = []
-        for char in _clean(text):
-            face = _pick(chain, char, pieces[-1][0] if pieces else None)
+        cleaned = _clean(text)
+        for index, char in enumerate(cleaned):
+            previous = pieces[-1] if pieces else None
+            if previous and _joins(previous[1], char, cleaned[index + 1 : index + 2]):
+                face = previous[0] if previous[0].covers(char) else _pick(chain, char, None)
+            else:
+                face = _pick(chain, char, previous[0] if previous else None)
             if face is None:
                 char = " " if char.isspace() else char
                 face = _pick(chain, char, None) if char == " " else None
@@ -311,6 +320,20 @@ def _pick(chain: _Chain, char: str, previous: Face | None) -> Face | None:
     if previous is not None and unicodedata.combining(char) and previous.covers(char):
         return previous
     return chain.best(char)
+
+
+_JOINERS = frozenset("\u200c\u200d\u034f")
+"""Zero width non-joiner and joiner, combining grapheme joiner: they steer shaping, so
+they belong to the run of the letters around them."""
+
+
+def _joins(before: str, char: str, after: str) -> bool:
+    """True when ``char`` belongs with the complex-script letter ``before``: a joiner, or a
+    space between two such letters (so a right-to-left name is one run of one font,
+    which text extraction reads back as one run)."""
+    if not COMPLEX.match(before):
+        return False
+    return char in _JOINERS or (char == " " and bool(COMPLEX.match(after)))
 
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c]")

@@ -24,8 +24,10 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, assert_never
 
 from reportlab import rl_config
@@ -36,7 +38,7 @@ from reportlab.lib.styles import ParagraphStyle as RLStyle
 from reportlab.lib.units import mm as _rl_mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFDictionary
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     ActionFlowable,
@@ -84,10 +86,11 @@ from briefgen.presentation import (
     tone_fill,
 )
 from briefgen.presentation.looks import HeadingLevels
+from briefgen.presentation.scripts import COMPLEX
 from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
 from briefgen.support.xml_text import escape, quoteattr
-from briefgen.writers import page_budget
+from briefgen.writers import bidi, page_budget, shaping
 from briefgen.writers.fonts import (
     FontBook,
     MissingGlyphsError,
@@ -97,6 +100,7 @@ from briefgen.writers.fonts import (
 )
 from briefgen.writers.hyphenation import CELL_MIN, PROSE_MIN, soft_hyphens
 from briefgen.writers.page_budget import PageLimitError
+from briefgen.writers.pdf_lines import ACTUAL_TEXT_CB, actual_text, display_order
 from briefgen.writers.pdf_tags import Marker, Node, finish
 from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
@@ -267,6 +271,7 @@ def _canvas_maker(
         canv.seed_id(stamp)
         canv.setDateFormatter(lambda *_: stamp)
         canv.setNamedCB(_OUTLINE_CB, state.add_outline)
+        canv.setNamedCB(ACTUAL_TEXT_CB, actual_text)
         canv.showOutline()
         canv.before_save = lambda: decor.define_page_numbers(canv, state.pages)
         return canv
@@ -403,6 +408,9 @@ URI_WASTE = 0.3
 """Break a URL (at a slash or dot) rather than leave this share of a line empty before it."""
 
 
+_SHAPED_RUN = re.compile(rf'<font name="[^"<>]*{re.escape(shaping.ALIAS_MARK)}\d+">')
+"""A run the markup marks for shaping (user text is escaped, so it never matches)."""
+
 _ParsedParagraph = tuple[Any, list[Any], Any]
 """What ReportLab's paragraph parser returns: the style, the fragments, the bullet text."""
 
@@ -420,24 +428,45 @@ class _Styles:
         self._fonts = fonts
         self._cache: dict[str, _Style] = {}
         self._parsed: dict[tuple[str, str], _ParsedParagraph] = {}
+        self._variants: dict[str, Any] = {}
 
-    def paragraph(self, markup: str, style: _Style) -> Any:
+    def paragraph(
+        self, markup: str, style: _Style, *, rtl: bool = False, actual_text: str = ""
+    ) -> Any:
         """A ReportLab paragraph of ``markup`` in ``style``, parsed once per process.
 
         Each paragraph gets its own copies of the fragments, since layout may
-        annotate them.
+        annotate them.  Markup with runs marked for shaping gets a variant of the
+        style that shapes them (right-aligned when the paragraph runs right to
+        left), and a paragraph that puts each line in display order.
         """
-        key = (markup, style.para.name)
+        shaped = _SHAPED_RUN.search(markup) is not None
+        para_style = self._shaped(style.para, rtl) if shaped else style.para
+        key = (markup, para_style.name)
         parsed = self._parsed.get(key)
         if parsed is None:
-            parsed = _parse_paragraph(markup, style.para)
+            parsed = _parse_paragraph(markup, para_style)
             if len(self._parsed) > 50_000:
                 self._parsed.clear()
             self._parsed[key] = parsed
         para_style, frags, bullet = parsed
-        return _Paragraph(
+        para = _Paragraph(
             markup, para_style, bulletText=bullet, frags=[frag.clone() for frag in frags]
         )
+        para.bidi_base = (1 if rtl else 0) if shaped else None
+        para.actual_text = actual_text
+        return para
+
+    def _shaped(self, para: Any, rtl: bool) -> Any:
+        """The shaping variant of a ReportLab style (see :mod:`.shaping`)."""
+        name = f"{para.name}-shaped{'-rtl' if rtl else ''}"
+        variant = self._variants.get(name)
+        if variant is None:
+            shaping.install()
+            alignment = TA_RIGHT if rtl and para.alignment == TA_LEFT else para.alignment
+            variant = RLStyle(name, parent=para, shaping=1, alignment=alignment)
+            self._variants[name] = variant
+        return variant
 
     def __getitem__(self, name: str) -> _Style:
         """Return a style of the typography table (:data:`~briefgen.presentation.STYLES`) by
@@ -519,16 +548,34 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
             super().drawOn(canv, x, y, _sW)
             return
         self._drawn = True
+        if self.actual_text:
+            self.tag.actual_text = self.actual_text
         canv.marker.begin(canv, self.tag)
         super().drawOn(canv, x, y, _sW)
         canv.marker.end(canv)
+
+    bidi_base: int | None = None
+    """The paragraph's bidi base level when it holds shaped runs, else None."""
+    actual_text = ""
+    """The paragraph's text in logical order when it holds right-to-left text (its lines
+    are drawn in display order): the ``/ActualText`` of its structure element."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         """Both halves of a paragraph split across pages belong to the same element."""
         parts: list[Any] = super().split(availWidth, availHeight)
         for part in parts:
             part.tag = self.tag
+            part.bidi_base = self.bidi_base
+            part.actual_text = self.actual_text
         return parts
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 (ReportLab's name)
+        """Break lines in logical order, then put each line in display order (UAX #9 L2)."""
+        result = super().breakLines(width)
+        if self.bidi_base is not None and getattr(result, "kind", 0) == 1:
+            for line in result.lines:
+                line.words = display_order(line.words, self.bidi_base)
+        return result
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         last = self._wrapped
@@ -557,18 +604,53 @@ class _Markup:
         self._fonts = fonts
         self._link_colour = theme.colors.accent
         self._language = language
+        self._drawn: list[str] = []
+        self._levels: Iterator[int] | None = None
 
     def content(self, content: Content, style: _Style, *, bold: bool = False) -> str:
         """Return markup for ``content``; ``bold`` adds weight on top of the style's own."""
-        return "".join(
-            self._note_separator(note_separator(content, index), style)
-            + self._item(item, style, bold)
-            for index, item in enumerate(content)
+        return self._paragraph(
+            lambda: "".join(
+                self._note_separator(note_separator(content, index), style)
+                + self._item(item, style, bold)
+                for index, item in enumerate(content)
+            )
         )
 
     def text(self, text: str, role: Role, *, bold: bool = False, lang: str | None = None) -> str:
         """Return markup for one plain string (labels, titles) in one style."""
-        return self._runs(self._fonts.segments(text, role, bold=bold, lang=lang))
+        return self._paragraph(
+            lambda: self._runs(self._fonts.segments(text, role, bold=bold, lang=lang))
+        )
+
+    rtl = False
+    """Whether the paragraph last made runs right to left (its first strong letter)."""
+    actual_text = ""
+    """The last paragraph's text as written when it holds right-to-left text, else ""."""
+
+    def _paragraph(self, make: Callable[[], str]) -> str:
+        """Markup of a whole paragraph, with its complex-script runs marked for shaping.
+
+        The first pass notes the text drawn; only when it holds a complex script
+        (see :mod:`.shaping`) is the markup made again, each run's font name then
+        carrying its bidi level over the whole paragraph (:mod:`.bidi`).
+        """
+        self._drawn = []
+        self._levels = None
+        markup = make()
+        drawn = "".join(self._drawn)
+        self.rtl = False
+        self.actual_text = ""
+        if not COMPLEX.search(drawn):
+            return markup
+        if bidi.has_rtl(drawn):
+            self.rtl = bidi.base_level(drawn) == 1
+            self.actual_text = drawn
+        self._levels = iter(bidi.levels(drawn))
+        try:
+            return make()
+        finally:
+            self._levels = None
 
     def _item(self, item: Inline, style: _Style, bold: bool) -> str:
         if isinstance(item, NoteRef):
@@ -604,7 +686,11 @@ class _Markup:
     def _note_separator(self, separator: str, style: _Style) -> str:
         """The superscript comma or en dash between adjacent citation markers, in a theme
         font (see :func:`~briefgen.document.nodes.note_separator`)."""
-        return f"<super>{self.text(separator, style.role)}</super>" if separator else ""
+        if not separator:
+            return ""
+        return (
+            f"<super>{self._runs(self._fonts.segments(separator, style.role, lang=None))}</super>"
+        )
 
     def _note_ref(self, number: int, target: str, style: _Style) -> str:
         """Render a citation as a superscript number linking to the note's destination
@@ -616,12 +702,37 @@ class _Markup:
         """Wrap ``inner`` in a link whose target is escaped as an attribute value."""
         return f"<a href={quoteattr(href)} color={quoteattr(self._link_colour)}>{inner}</a>"
 
-    @staticmethod
-    def _runs(segments: Iterable[Segment]) -> str:
+    def _runs(self, segments: Iterable[Segment]) -> str:
+        if self._levels is None:
+            segments = list(segments)
+            self._drawn.extend(seg.text for seg in segments)
+            return "".join(_font_run(seg.font, seg.text) for seg in segments)
+        levels = self._levels
         return "".join(
-            f"<font name={quoteattr(seg.font)}>{escape(seg.text).replace(chr(10), '<br/>')}</font>"
+            _font_run(_run_font(seg.font, run, level), run)
             for seg in segments
+            for level, run in _by_level(seg.text, levels)
         )
+
+
+def _font_run(font: str, text: str) -> str:
+    return f"<font name={quoteattr(font)}>{escape(text).replace(chr(10), '<br/>')}</font>"
+
+
+def _by_level(text: str, levels: Iterator[int]) -> list[tuple[int, str]]:
+    """``text`` cut where the bidi level changes, taking one level per character."""
+    pieces = [(next(levels, 0), char) for char in text]
+    return [
+        (level, "".join(char for _, char in run)) for level, run in groupby(pieces, itemgetter(0))
+    ]
+
+
+def _run_font(font: str, text: str, level: int) -> str:
+    """The font name a run is drawn under: marked for shaping when it is right to left or
+    in a complex script (:func:`.shaping.shaped_font`), else the font itself."""
+    if level or COMPLEX.search(text):
+        return shaping.shaped_font(font, level)
+    return font
 
 
 # --- blocks -------------------------------------------------------------------------------
@@ -714,8 +825,9 @@ class _Story:
         prefix: str = "",
         bold: bool = False,
     ) -> Any:
+        markup = prefix + self._markup.content(content, style, bold=bold)
         para = self._styles.paragraph(
-            prefix + self._markup.content(content, style, bold=bold), style
+            markup, style, rtl=self._markup.rtl, actual_text=self._markup.actual_text
         )
         para.tag = tag
         if tag is not None:
@@ -878,8 +990,12 @@ class _Story:
         rows = []
         for label, value in block.items:
             item = tags.add("LI")
+            label_markup = self._markup.text(label, label_style.role, bold=True)
             label_para = self._styles.paragraph(
-                self._markup.text(label, label_style.role, bold=True), label_style
+                label_markup,
+                label_style,
+                rtl=self._markup.rtl,
+                actual_text=self._markup.actual_text,
             )
             label_para.tag = item.add("Lbl")
             rows.append([label_para, self._para(value, value_style, item.add("LBody"))])
@@ -913,8 +1029,12 @@ class _Story:
         """
         fill = callout_fill(self._theme, block.tone)
         tags = parent.add("Callout", title=block.title)
+        title_markup = self._markup.text(block.title, "heading", bold=True)
         title = self._styles.paragraph(
-            self._markup.text(block.title, "heading", bold=True), self._styles["callout-title"]
+            title_markup,
+            self._styles["callout-title"],
+            rtl=self._markup.rtl,
+            actual_text=self._markup.actual_text,
         )
         title.tag = tags.add("P")
         body = [
@@ -1002,7 +1122,10 @@ class _Story:
         return _cell_commands(self._fonts.face("table").name, x, y)
 
     def _text_para(self, text: str, style: _Style) -> Any:
-        return self._styles.paragraph(self._markup.text(text, style.role, bold=style.bold), style)
+        markup = self._markup.text(text, style.role, bold=style.bold)
+        return self._styles.paragraph(
+            markup, style, rtl=self._markup.rtl, actual_text=self._markup.actual_text
+        )
 
 
 def _cell_commands(font: str, x: float, y: float) -> list[tuple[Any, ...]]:
@@ -1349,14 +1472,42 @@ class _Decor:
     def _text(
         self, canv: Any, segments: list[Segment], size: float, centre: float, y: float, colour: str
     ) -> None:
-        """Draw segments centred on ``centre``, switching fonts between segments."""
-        x = centre - self._fonts.width(segments, size) / 2
+        """Draw segments centred on ``centre``, switching fonts between segments (complex
+        scripts shaped and right-to-left runs in display order, see :func:`_display_runs`)."""
+        runs = _display_runs(segments, size)
+        x = centre - sum(width for _, _, width in runs) / 2
         canv.setFillColor(_hex(colour))
-        for seg in segments:
-            text = seg.text.replace("\n", " ")
-            canv.setFont(seg.font, size)
+        for font, text, width in runs:
+            canv.setFont(font, size)
             canv.drawString(x, y, text)
-            x += float(stringWidth(text, seg.font, size))
+            x += width
+
+
+def _display_runs(segments: list[Segment], size: float) -> list[tuple[str, Any, float]]:
+    """One line of decoration as (font, text, width) runs in display order.
+
+    Plain text is drawn as it is; runs in a complex script are shaped (a ReportLab
+    ``ShapedStr``) and right-to-left runs ordered by the bidi algorithm, as in
+    paragraphs (:mod:`.pdf_lines`).
+    """
+    line = "".join(seg.text for seg in segments).replace("\n", " ")
+    if not COMPLEX.search(line):
+        return [
+            (seg.font, text, float(stringWidth(text, seg.font, size)))
+            for seg in segments
+            for text in [seg.text.replace("\n", " ")]
+        ]
+    levels = iter(bidi.levels(line))
+    runs: list[tuple[int, str, Any, float]] = []
+    for seg in segments:
+        for level, text in _by_level(seg.text.replace("\n", " "), levels):
+            if level or COMPLEX.search(text):
+                shaped, width = shaping.shape_run(getFont(seg.font), text, size, level % 2 == 1)
+                runs.append((level, seg.font, shaped, width))
+            else:
+                runs.append((level, seg.font, text, float(stringWidth(text, seg.font, size))))
+    order = bidi.visual_order([run[0] for run in runs])
+    return [runs[index][1:] for index in order]
 
 
 def _page_form(page: int) -> str:

@@ -38,6 +38,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from briefgen.support.xml_text import escape
+from briefgen.writers.shaping import is_shaping_code, text_of_code
 
 __all__ = ["ROLE_MAP", "Annotation", "Marked", "Marker", "Node", "finish"]
 
@@ -83,6 +84,9 @@ class Node:
     numbering: str = ""
     bbox: tuple[float, float, float, float] | None = None
     lang: str = ""
+    actual_text: str = ""
+    """The element's text in logical order when its glyphs are drawn in another (a line
+    with right-to-left text is drawn in display order); see :mod:`.pdf_lines`."""
 
     def add(self, role: str, **attributes: Any) -> Node:
         """Append and return a child element."""
@@ -318,6 +322,8 @@ def _attributes(node: Node) -> dict[str, Any]:
         entries["/ID"] = String(node.ident.encode("utf-8"))
     if node.lang:
         entries["/Lang"] = String(node.lang)
+    if node.actual_text:
+        entries["/ActualText"] = String(clip(node.actual_text))
     if node.scope:
         entries["/A"] = Dictionary(O=Name.Table, Scope=_name(node.scope))
     elif node.numbering:
@@ -380,10 +386,35 @@ def _fixed_cmap(text: bytes) -> bytes | None:
 
 
 def _drop_null_entries(match: re.Match[bytes]) -> bytes:
-    lines = [line for line in match.group(2).splitlines() if not line.endswith(b"<0000>")]
+    lines = [
+        _utf16_entry(line) for line in match.group(2).splitlines() if not line.endswith(b"<0000>")
+    ]
+    lines = [line for line in lines if line]
     if not lines:
         return b""
     return b"%d beginbfchar\n%s\nendbfchar\n" % (len(lines), b"\n".join(lines))
+
+
+_ENTRY = re.compile(rb"<([0-9A-Fa-f]+)> <([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16_entry(line: bytes) -> bytes:
+    """A bfchar entry whose target lies beyond U+FFFF, in the UTF-16 ToUnicode wants.
+
+    ReportLab writes such targets as five or six hex digits, which readers reject.
+    The shaping codes (:mod:`.shaping`) are among them: each stands for the source
+    text its glyph was drawn for.  A glyph that stands for no text (a second glyph
+    of one character, the dotted circle HarfBuzz draws under a mark with no letter)
+    maps to U+2060 WORD JOINER: PDF/UA and PDF/A want every drawn code mapped, and
+    that character is invisible and joins nothing (the line's ``/ActualText`` has
+    the exact text).
+    """
+    match = _ENTRY.fullmatch(line.strip())
+    if match is None:
+        return line
+    code = int(match.group(2), 16)
+    text = (text_of_code(code) or "\u2060") if is_shaping_code(code) else chr(code)
+    return b"<%s> <%s>" % (match.group(1), text.encode("utf-16-be").hex().upper().encode())
 
 
 MAX_STRING = 32767

@@ -8,6 +8,7 @@ paths are resolved relative to the theme file so a theme folder is portable.
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import re
 import tomllib
@@ -100,7 +101,15 @@ class Fonts(_Strict):
     fallbacks: tuple[str, ...] = Field(
         (), description="Families tried in order for characters the run's own font lacks."
     )
-    families: dict[str, FontFamily] = Field(description="Font families by name.")
+    families: dict[str, FontFamily] = Field(
+        default_factory=dict,
+        description=(
+            "The theme's own font families by name (TrueType files relative to the theme "
+            "file); briefgen's built-in families (Noto Serif, Noto Sans, NanumGothic, "
+            "IPAGothic, WenQuanYi Micro Hei, Noto Sans Arabic, Hebrew, Devanagari, Thai) "
+            "need no entry and may be redefined here."
+        ),
+    )
     embed: bool = Field(
         True,
         description=(
@@ -243,12 +252,11 @@ def load_theme(path: Path, shown: Path | None = None) -> Theme:
     _refuse_deep_nesting(text, name)
     try:
         data = tomllib.loads(text)
-        theme = _resolve_logo(_resolve_fonts(Theme.model_validate(data), path.parent), path)
-        _check_font_files(theme, path.parent)
+        theme, file_problems = _resolve_files(Theme.model_validate(data), path)
     except tomllib.TOMLDecodeError as error:
         raise ThemeError([_toml_problem(name, error)]) from None
     except ValidationError as error:
-        problems = [
+        schema_problems = [
             _located(
                 name,
                 text,
@@ -257,10 +265,24 @@ def load_theme(path: Path, shown: Path | None = None) -> Theme:
             )
             for item in error.errors(include_url=False)
         ]
-        raise ThemeError(problems) from None
-    except _ThemeKeyError as error:
-        raise ThemeError([_located(name, text, error.loc, str(error))]) from None
+        raise ThemeError(schema_problems) from None
+    if file_problems:
+        located = [_located(name, text, problem.loc, str(problem)) for problem in file_problems]
+        raise ThemeError(located)
     return theme
+
+
+def _resolve_files(theme: Theme, path: Path) -> tuple[Theme, list[_ThemeKeyError]]:
+    """The theme with absolute font and logo paths, and every problem with the files it
+    names or the families it uses (all at once, so one run lists every fix to make)."""
+    problems: list[_ThemeKeyError] = []
+    theme = _resolve_fonts(theme, path.parent, problems)
+    problems += _check_font_files(theme, path.parent)
+    try:
+        theme = _resolve_logo(theme, path)
+    except _ThemeKeyError as error:
+        problems.append(error)
+    return theme, problems
 
 
 MAX_THEME_NESTING = 20
@@ -426,19 +448,28 @@ MAX_FONT_BYTES = 64 * 1024 * 1024
 _TRUETYPE_MAGIC = (b"\x00\x01\x00\x00", b"true", b"ttcf")
 
 
-def _check_font_files(theme: Theme, folder: Path) -> None:
+def _check_font_files(theme: Theme, folder: Path) -> list[_ThemeKeyError]:
     """Every named face must be a TrueType file inside the theme's folder or among
     briefgen's own fonts (symbolic links followed): only subsets of fonts are embedded,
     so a theme cannot have any other local file read into the PDF, and it cannot reach
-    out for the user's other files (a private font, a file in their home folder)."""
+    out for the user's other files (a private font, a file in their home folder).
+
+    Returns a problem for every face that fails, not only the first.  The built-in
+    families are known good and not checked again.
+    """
     folders = (folder.resolve(), (templates_root() / "fonts").resolve())
+    builtin = builtin_families()
+    problems = []
     for name, family in theme.fonts.families.items():
+        if builtin.get(name) is family:
+            continue
         for style in ("regular", "bold", "italic", "bold_italic"):
             face = getattr(family, style)
             if face is not None:
                 problem = _font_file_problem(face, folders)
                 if problem:
-                    raise _ThemeKeyError(("fonts", "families", name, style), problem)
+                    problems.append(_ThemeKeyError(("fonts", "families", name, style), problem))
+    return problems
 
 
 def _font_file_problem(path: Path, folders: tuple[Path, Path]) -> str | None:
@@ -489,31 +520,52 @@ def default_theme() -> Theme:
     return load_theme(templates_root() / "themes" / "default.toml")
 
 
-def _resolve_fonts(theme: Theme, base: Path) -> Theme:
-    def absolute(path: Path | None) -> Path | None:
-        return None if path is None else (base / path).resolve()
-
-    families = {
-        name: family.model_copy(
-            update={
-                "regular": absolute(family.regular),
-                "bold": absolute(family.bold),
-                "italic": absolute(family.italic),
-                "bold_italic": absolute(family.bold_italic),
-            }
-        )
-        for name, family in theme.fonts.families.items()
-    }
-    _check_family_names(theme.fonts, families)
+def _resolve_fonts(theme: Theme, base: Path, problems: list[_ThemeKeyError]) -> Theme:
+    """The theme's own families with absolute paths, over briefgen's built-in ones;
+    a role or fallback naming a family that is neither goes to ``problems``."""
+    own = {name: _absolute_family(family, base) for name, family in theme.fonts.families.items()}
+    families = {**builtin_families(), **own}
+    problems += _family_name_problems(theme.fonts, families)
     fonts = theme.fonts.model_copy(update={"families": families})
     return theme.model_copy(update={"fonts": fonts})
 
 
-def _check_family_names(fonts: Fonts, families: dict[str, FontFamily]) -> None:
-    for role, name in (("body", fonts.body), ("heading", fonts.heading), ("table", fonts.table)):
-        if name not in families:
-            raise _ThemeKeyError(("fonts", role), f"no font family {name!r} is defined")
+def _absolute_family(family: FontFamily, base: Path) -> FontFamily:
+    def absolute(path: Path | None) -> Path | None:
+        return None if path is None else (base / path).resolve()
+
+    return family.model_copy(
+        update={
+            "regular": absolute(family.regular),
+            "bold": absolute(family.bold),
+            "italic": absolute(family.italic),
+            "bold_italic": absolute(family.bold_italic),
+        }
+    )
+
+
+@functools.cache
+def builtin_families() -> dict[str, FontFamily]:
+    """briefgen's own font families (``templates/fonts/families.toml``), absolute paths."""
+    folder = templates_root() / "fonts"
+    data = tomllib.loads((folder / "families.toml").read_text(encoding="utf-8"))
+    return {
+        name: _absolute_family(FontFamily.model_validate(family), folder)
+        for name, family in data["families"].items()
+    }
+
+
+def _family_name_problems(fonts: Fonts, families: dict[str, FontFamily]) -> list[_ThemeKeyError]:
+    known = ", ".join(sorted(families))
+    problems = [
+        _ThemeKeyError(
+            ("fonts", role), f"no font family {name!r} is defined or built in (known: {known})"
+        )
+        for role, name in (("body", fonts.body), ("heading", fonts.heading), ("table", fonts.table))
+        if name not in families
+    ]
     missing = [name for name in fonts.fallbacks if name not in families]
     if missing:
-        message = f"names font families it does not define: {', '.join(missing)}"
-        raise _ThemeKeyError(("fonts", "fallbacks"), message)
+        message = f"names font families it does not define: {', '.join(missing)} (known: {known})"
+        problems.append(_ThemeKeyError(("fonts", "fallbacks"), message))
+    return problems

@@ -180,10 +180,9 @@ def test_run_on_text_is_quoted_from_its_beginning(folder: Path) -> None:
     assert len(load_brief(folder / "brief.yaml").summary[0].text) <= 600
 
 
-def test_sources_with_nothing_quotable_write_nothing(
-    folder: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_right_to_left_source_is_quoted_as_written(folder: Path) -> None:
+    """Arabic and Hebrew are no longer refused: their sentences are quoted like any other."""
     (folder / "arabic.txt").write_text("\u0645\u0631\u062d\u0628\u0627\n", encoding="utf-8")
-    assert _draft(folder, "arabic.txt") == 1
-    assert "no sentence in the sources can be quoted" in capsys.readouterr().err
-    assert not (folder / "brief.yaml").exists()
+    assert _draft(folder, "arabic.txt") == 0
+    assert main(["check", str(folder / "brief.yaml")]) == 0
+    assert load_brief(folder / "brief.yaml").summary[0].text == "\u0645\u0631\u062d\u0628\u0627"

@@ -111,7 +111,7 @@ def _logo_case(tmp: Path, make: Callable[[Path], str]) -> tuple[list[str], str]:
 def _font_case(tmp: Path, make: Callable[[Path], str]) -> tuple[list[str], str]:
     make(tmp / "serif.ttf")
     theme = theme_copy(
-        tmp / "theme.toml", replace=(f'"{FONTS}/NotoSerif-Regular.ttf"', '"serif.ttf"')
+        tmp / "theme.toml", families='[fonts.families."Noto Serif"]\nregular = "serif.ttf"\n'
     )
     return ["validate", str(theme)], str(theme)
 

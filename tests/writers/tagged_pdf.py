@@ -78,7 +78,8 @@ def reads_as(structure: str, model: str) -> bool:
 
 def structure_text(pdf: bytes) -> str:
     """The text of every tagged element in structure-tree order; a Figure reads as its
-    caption (its picture is described by /Alt, checked elsewhere)."""
+    caption (its picture is described by /Alt, checked elsewhere), an element with
+    /ActualText as that text."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
         marked = [_marked_text(page) for page in document.pages]
@@ -107,6 +108,9 @@ def _walk(
             pieces.append(marked[here].pop(int(kid.MCID), ""))  # type: ignore[index]
         elif kind == "/OBJR":
             return
+        elif "/ActualText" in kid:  # replaces the element's content (its glyphs' order)
+            pieces.append(str(kid.ActualText))
+            _walk(kid.get("/K", pikepdf.Array()), here, pages, marked, [])
         elif "/K" in kid:
             if kid.get("/S") == "/Figure":
                 _walk_figure(kid, here, pages, marked, pieces)
@@ -130,22 +134,34 @@ def _walk_figure(
 
 
 def _marked_text(pdf_page: pikepdf.Page) -> dict[int, str]:
-    """The text drawn inside each MCID of a page, decoded through the fonts' ToUnicode maps."""
+    """The text drawn inside each MCID of a page, decoded through the fonts' ToUnicode maps;
+    a ``/Span`` with ``/ActualText`` inside one reads as that text."""
     fonts = pdf_page.obj.Resources.get("/Font", pikepdf.Dictionary())
     maps: dict[str, dict[int, str]] = {}
     texts: dict[int, list[str]] = defaultdict(list)
     stack: list[int | None] = []
+    replaced: list[bool] = []
     font: dict[int, str] = {}
     for instruction in pikepdf.parse_content_stream(pdf_page):
         operands, op = instruction.operands, str(instruction.operator)
         if op == "BDC":
             properties = operands[1]
-            mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
-            stack.append(None if mcid is None else int(mcid))
+            is_dict = isinstance(properties, pikepdf.Dictionary)
+            mcid = properties.get("/MCID") if is_dict else None
+            inherited = stack[-1] if stack and str(operands[0]) == "/Span" else None
+            stack.append(inherited if mcid is None else int(mcid))
+            actual = properties.get("/ActualText") if is_dict else None
+            if actual is not None and stack[-1] is not None and not any(replaced):
+                texts[stack[-1]].append(str(actual))  # stands for the glyphs inside
+            replaced.append(actual is not None)
         elif op == "BMC":
             stack.append(None)
+            replaced.append(False)
         elif op == "EMC":
             stack.pop()
+            replaced.pop()
+        elif any(replaced):
+            continue
         elif op == "Tf":
             name = str(operands[0])
             if name not in maps:

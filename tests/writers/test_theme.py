@@ -13,7 +13,7 @@ import pytest
 from briefgen.cli.main import main
 from briefgen.support.resources import templates_root
 from briefgen.writers.theme import ThemeError, default_theme, load_theme
-from tests.conftest import SAMPLE, theme_copy
+from tests.conftest import REPO, SAMPLE, theme_copy
 
 FONTS = templates_root() / "fonts"
 
@@ -24,7 +24,6 @@ def _theme_with_own_font(folder: Path) -> Path:
     shutil.copy(FONTS / "NotoSans-Regular.ttf", folder / "fonts" / "Office.ttf")
     text = (templates_root() / "themes" / "default.toml").read_text(encoding="utf-8")
     text = text.replace('body = "Noto Serif"', 'body = "Office Sans"')
-    text = text.replace('"../fonts/', f'"{FONTS.as_posix()}/')
     text += '\n[fonts.families."Office Sans"]\nregular = "fonts/Office.ttf"\n'
     path = folder / "office.toml"
     path.write_text(text, encoding="utf-8")
@@ -61,7 +60,10 @@ def test_theme_names_a_font_by_path_and_the_pdf_embeds_it(tmp_path: Path) -> Non
         (lambda text: "sparkle = true\n" + text, "sparkle: Extra inputs are not permitted"),
         (lambda text: text.replace('size = "A4"', 'size = "A5"'), "page.size"),
         (lambda text: text.replace('text = "#1A1A1A"', 'text = "black"'), "colors.text"),
-        (lambda text: text.replace("NanumGothic.ttf", "Missing.ttf"), "no font file"),
+        (
+            lambda text: text + '\n[fonts.families."Office"]\nregular = "Missing.ttf"\n',
+            "no font file",
+        ),
         (lambda text: text.replace('body = "Noto Serif"', 'body = "Comic"'), "Comic"),
         (lambda text: text + "\n[[[", "not valid TOML"),
     ],
@@ -72,7 +74,7 @@ def test_bad_themes_are_refused_with_the_reason(
     source = (templates_root() / "themes" / "default.toml").read_text(encoding="utf-8")
     path = tmp_path / "theme.toml"
     assert callable(edit)
-    path.write_text(str(edit(source)).replace('"../fonts/', f'"{FONTS.as_posix()}/'))
+    path.write_text(str(edit(source)))
     with pytest.raises(ThemeError, match=message):
         load_theme(path)
     out = tmp_path / "out"
@@ -94,8 +96,7 @@ def test_theme_fonts_must_be_truetype_files(tmp_path: Path, content: bytes, mess
     impostor = tmp_path / "impostor.ttf"
     impostor.write_bytes(content)
     theme = theme_copy(
-        tmp_path / "theme.toml",
-        replace=('regular = "', f'regular = "{impostor}" # '),
+        tmp_path / "theme.toml", families=f'[fonts.families."Noto Serif"]\nregular = "{impostor}"'
     )
     with pytest.raises(ThemeError, match=message):
         load_theme(theme)
@@ -103,7 +104,7 @@ def test_theme_fonts_must_be_truetype_files(tmp_path: Path, content: bytes, mess
 
 def test_a_font_path_to_any_other_file_is_refused_by_name(tmp_path: Path) -> None:
     theme = theme_copy(
-        tmp_path / "theme.toml", replace=('regular = "', 'regular = "/etc/passwd" # ')
+        tmp_path / "theme.toml", families='[fonts.families."Noto Serif"]\nregular = "/etc/passwd"'
     )
     with pytest.raises(ThemeError, match=r"fonts\.families\.Noto Serif\.regular: /etc/passwd"):
         load_theme(theme)
@@ -113,7 +114,6 @@ def _theme_with_font_at(folder: Path, font_path: str) -> Path:
     """A theme in ``folder`` whose body family is the font file at ``font_path``."""
     folder.mkdir(parents=True, exist_ok=True)
     text = (templates_root() / "themes" / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('"../fonts/', f'"{FONTS.as_posix()}/')
     text = text.replace('body = "Noto Serif"', 'body = "Office Sans"')
     text += f'\n[fonts.families."Office Sans"]\nregular = "{font_path}"\n'
     path = folder / "office.toml"
@@ -244,3 +244,71 @@ def test_a_theme_can_choose_the_date_style(
         "nowhere.toml:4:1: error: date_locale:" in err
         and "'xx-Nowhere' is not a locale Babel knows" in err
     )
+
+
+def test_a_copy_of_the_default_theme_works_from_any_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README says: copy templates/themes/default.toml, edit it, pass it with --theme.
+    It names briefgen's fonts by family, so nothing points back at the install."""
+    copy = tmp_path / "elsewhere" / "office.toml"
+    copy.parent.mkdir()
+    shutil.copy(templates_root() / "themes" / "default.toml", copy)
+    assert main(["validate", str(copy)]) == 0
+    brief = REPO / "tests" / "fixtures" / "complex_scripts" / "brief.yaml"
+    out = tmp_path / "out"
+    assert main(["build", str(brief), "-o", str(out), "--theme", str(copy)]) == 0, capsys
+    assert (out / "brief.pdf").stat().st_size > 0
+    assert load_theme(copy).family("Noto Sans Arabic") == default_theme().family("Noto Sans Arabic")
+
+
+def test_every_missing_or_unusable_font_is_reported_at_once_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "Broken.ttf").write_bytes(b"\x00\x01\x00\x00" + b"\x00" * 60)
+    theme = theme_copy(
+        tmp_path / "office.toml",
+        replace=('table = "Noto Sans"', 'table = "Office Tables"'),
+        families=(
+            '[fonts.families."Office Serif"]\nregular = "Serif.ttf"\nbold = "SerifBold.ttf"\n\n'
+            '[fonts.families."Office Sans"]\nregular = "Broken.ttf"\n'
+        ),
+    )
+    assert main(["validate", str(theme)]) == 1
+    err = capsys.readouterr().err
+    lines = theme.read_text(encoding="utf-8").splitlines()
+
+    def at(text: str) -> str:
+        return f"{theme}:{lines.index(text) + 1}:1: error: "
+
+    expected = [
+        at('table = "Office Tables"')
+        + "fonts.table: no font family 'Office Tables' is defined or built in",
+        at('regular = "Serif.ttf"') + "fonts.families.Office Serif.regular: no font file",
+        at('bold = "SerifBold.ttf"') + "fonts.families.Office Serif.bold: no font file",
+        at('regular = "Broken.ttf"') + "fonts.families.Office Sans.regular: ",
+    ]
+    for message in expected:
+        assert message in err, (message, err)
+    assert "is not a usable TrueType font" in err
+
+
+def test_a_theme_reaches_the_built_in_font_of_a_script_without_naming_it(
+    tmp_path: Path,
+) -> None:
+    """A theme whose fallbacks stop at Noto Sans still draws an Arabic name: the script
+    suggests the family preferred for Arabic, in the PDF as in the DOCX."""
+    theme = theme_copy(
+        tmp_path / "latin.toml",
+        replace=(
+            '  "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai",\n',
+            "",
+        ),
+    )
+    assert "Arabic" not in str(load_theme(theme).fonts.fallbacks)
+    brief = REPO / "tests" / "fixtures" / "complex_scripts" / "brief.yaml"
+    out = tmp_path / "out"
+    assert main(["build", str(brief), "-o", str(out), "--theme", str(theme)]) == 0
+    with pikepdf.open(out / "brief.pdf") as pdf:
+        names = {str(font.BaseFont).split("+")[-1] for font in pdf.pages[0].Resources.Font.values()}
+    assert {"NotoSansArabic-Regular", "NotoSansHebrew-Regular", "NotoSansThai-Regular"} <= names
