@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.cli.main import main
-from briefgen.writers.theme import load_theme
+from briefgen.presentation.theme import load_theme
 from tests.conftest import REPO, SAMPLE, theme_copy
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

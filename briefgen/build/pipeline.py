@@ -20,12 +20,12 @@ from briefgen.compose.render import ComposeOptions, compose, layout_for
 from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError, InvalidInputError, Problem, UnrenderableTextError
 from briefgen.loading.yaml_source import MAX_FILE_BYTES
+from briefgen.presentation.theme import Theme, default_theme, load_theme
 from briefgen.support.reading import read_regular_file
 from briefgen.transforms.audience import for_audience
 from briefgen.validation import load_brief
 from briefgen.writers import registry
 from briefgen.writers.page_budget import PageLimitError
-from briefgen.writers.theme import Theme, default_theme, load_theme
 
 if TYPE_CHECKING:
     from briefgen.models.brief import Brief

@@ -62,7 +62,7 @@ def validate(files: tuple[Path, ...], output_format: str) -> int:
     for file in files:
         try:
             if file.suffix.lower() == ".toml":
-                from briefgen.writers.theme import load_theme
+                from briefgen.presentation.theme import load_theme
 
                 load_theme(file)
             else:

@@ -17,7 +17,7 @@ def schema_text() -> str:
 
 def theme_schema_text() -> str:
     """The theme file schema, in the same form."""
-    from briefgen.writers.theme import Theme
+    from briefgen.presentation.theme import Theme
 
     return _as_text(Theme.model_json_schema(mode="validation"))
 

@@ -1,7 +1,7 @@
 """The presentation layer: how each part of a Document looks, decided once for every writer.
 
 It sits between the format-neutral :mod:`briefgen.document` and the writers. From a
-:class:`~briefgen.document.nodes.Document` and a :class:`~briefgen.writers.theme.Theme` it
+:class:`~briefgen.document.nodes.Document` and a :class:`~briefgen.presentation.theme.Theme` it
 resolves what the PDF, DOCX and HTML writers would otherwise each re-derive (and did,
 differently): paragraph and heading styles, table geometry and fills, callout and label
 looks, heat-map geometry, font families per language and script, the page format. A

@@ -13,7 +13,7 @@ from briefgen.presentation.page import (
     page_format_pieces,
 )
 from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 
 @dataclass(frozen=True, slots=True)

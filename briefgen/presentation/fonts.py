@@ -20,7 +20,7 @@ from briefgen.presentation.scripts import (
     scripts_of,
 )
 from briefgen.presentation.styles import Role
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 
 def role_family(theme: Theme, role: Role) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefgen.document.nodes import Tone
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 """Only these become external links; ``file:``, ``javascript:`` or ``#`` targets from

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 
 from briefgen.errors import BriefgenError
-from briefgen.writers.theme import PAGE_SIZES_MM, Theme
+from briefgen.presentation.theme import PAGE_SIZES_MM, Theme
 
 
 class PresentationError(BriefgenError):

@@ -13,7 +13,7 @@ from typing import Literal
 
 from briefgen.document.nodes import Align
 from briefgen.presentation.looks import heading_level
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 Role = Literal["body", "heading", "table"]
 """Which theme font family a style uses before any fallback (``fonts.body`` ...)."""
@@ -25,9 +25,9 @@ class StyleSpec:
 
     role: Role
     size: str
-    """Name of a :class:`~briefgen.writers.theme.Sizes` field."""
+    """Name of a :class:`~briefgen.presentation.theme.Sizes` field."""
     colour: str
-    """Name of a :class:`~briefgen.writers.theme.Colors` field."""
+    """Name of a :class:`~briefgen.presentation.theme.Colors` field."""
     scale: float = 1.0
     before: float = 0.0
     after: float = 0.0

@@ -76,10 +76,10 @@ from briefgen.presentation.fonts import east_asian_family, family_for_language
 from briefgen.presentation.scripts import COMPLEX, complex_language, complex_pieces, primary
 from briefgen.presentation.styles import STYLES, ResolvedStyle, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
+from briefgen.presentation.theme import Theme
 from briefgen.writers import docx_oxml as ox
 from briefgen.writers.bidi import base_level, has_rtl
 from briefgen.writers.docx_fonts import embed_fonts
-from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["write_docx"]

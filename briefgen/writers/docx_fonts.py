@@ -38,8 +38,8 @@ from typing import Any, Literal
 from lxml import etree
 
 from briefgen.presentation.scripts import COMPLEX
+from briefgen.presentation.theme import FontFamily, Theme
 from briefgen.support.cache import cached_bytes
-from briefgen.writers.theme import FontFamily, Theme
 
 __all__ = ["EmbeddingRefusal", "embed_fonts", "embedding_refusals"]
 

@@ -39,9 +39,9 @@ from briefgen.errors import BriefgenError, UnrenderableTextError
 from briefgen.presentation.fonts import family_chain, role_family, script_languages
 from briefgen.presentation.scripts import COMPLEX, primary
 from briefgen.presentation.styles import Role
+from briefgen.presentation.theme import Theme
 from briefgen.support.cache import cache_folder, cached_bytes
 from briefgen.writers.shaping import is_shaping_code
-from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
 
 

@@ -66,8 +66,8 @@ from briefgen.presentation.fonts import FontStack, family_chain, role_family
 from briefgen.presentation.scripts import east_asian_tag
 from briefgen.presentation.styles import STYLES, Role
 from briefgen.presentation.tables import HEAT_MAP
+from briefgen.presentation.theme import MAX_LOGO_BYTES, Theme
 from briefgen.support.reading import read_regular_file
-from briefgen.writers.theme import MAX_LOGO_BYTES, Theme
 
 __all__ = ["write_html"]
 

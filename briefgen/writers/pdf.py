@@ -1,7 +1,7 @@
 """The PDF writer: renders a :class:`~briefgen.document.nodes.Document` with ReportLab platypus.
 
 The writer knows nothing of briefs.  It maps each document block to flowables,
-styled only from the :class:`~briefgen.writers.theme.Theme`, and draws the page
+styled only from the :class:`~briefgen.presentation.theme.Theme`, and draws the page
 decoration (banner, TLP label, running title, "Page X of Y") on every page.
 
 Design points that are easy to get wrong with ReportLab:
@@ -89,6 +89,7 @@ from briefgen.presentation.looks import HeadingLevels
 from briefgen.presentation.scripts import COMPLEX
 from briefgen.presentation.styles import STYLES, Role, StyleSpec, heading_style, resolve_style
 from briefgen.presentation.tables import HEAT_MAP
+from briefgen.presentation.theme import Theme
 from briefgen.support.xml_text import escape, quoteattr
 from briefgen.writers import bidi, page_budget, shaping
 from briefgen.writers.fonts import (
@@ -102,7 +103,6 @@ from briefgen.writers.hyphenation import CELL_MIN, PROSE_MIN, soft_hyphens
 from briefgen.writers.page_budget import PageLimitError
 from briefgen.writers.pdf_lines import ACTUAL_TEXT_CB, actual_text, display_order
 from briefgen.writers.pdf_tags import Marker, Node, finish
-from briefgen.writers.theme import Theme
 from briefgen.writers.theme_cache import ThemeCache
 
 __all__ = ["MissingGlyphsError", "PageLimitError", "PdfWriteError", "write_pdf"]

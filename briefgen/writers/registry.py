@@ -18,7 +18,7 @@ from briefgen.errors import BriefgenError
 
 if TYPE_CHECKING:
     from briefgen.document.nodes import Document
-    from briefgen.writers.theme import Theme
+    from briefgen.presentation.theme import Theme
 
 WriteFunction = Callable[["Document", "Theme"], bytes]
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 __all__ = ["ThemeCache"]
 

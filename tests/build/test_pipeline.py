@@ -11,7 +11,7 @@ from briefgen.build import pipeline as build_module
 from briefgen.cli.main import main
 from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 from tests.conftest import FIXTURES, SAMPLE
 
 

@@ -18,11 +18,11 @@ import pytest
 from briefgen.build.pipeline import BuildRequest, render_brief
 from briefgen.checks.provenance import ProvenanceOptions, nearest_passage, quote_found
 from briefgen.cli.main import main
+from briefgen.presentation.theme import default_theme
 from briefgen.transforms.changes import diff_briefs
 from briefgen.validation import load_brief
 from briefgen.writers import pdf
 from briefgen.writers.fonts import FontBook
-from briefgen.writers.theme import default_theme
 from tests.conftest import SAMPLE
 
 

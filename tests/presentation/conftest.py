@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.writers.theme import Theme, default_theme
+from briefgen.presentation.theme import Theme, default_theme
 
 
 @pytest.fixture(scope="session")

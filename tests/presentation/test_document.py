@@ -16,8 +16,8 @@ from briefgen.document.nodes import (
 )
 from briefgen.presentation import PresentationError, present
 from briefgen.presentation.page import page_format_pieces
+from briefgen.presentation.theme import Theme
 from briefgen.writers import registry
-from briefgen.writers.theme import Theme
 
 FORMATS = registry.names()
 

@@ -8,7 +8,7 @@ from briefgen.presentation.fonts import (
     family_chain,
     family_for_language,
 )
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 
 def test_a_language_puts_its_family_first(theme: Theme) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from briefgen.presentation import callout_fill, heading_level, is_link, label_look, tone_fill
 from briefgen.presentation.looks import HeadingLevels
-from briefgen.writers.theme import Theme
+from briefgen.presentation.theme import Theme
 
 
 def test_an_unknown_label_tone_is_white_on_black(theme: Theme) -> None:

@@ -28,7 +28,7 @@ from briefgen.document.nodes import (
     Table,
     Text,
 )
-from briefgen.writers.theme import Theme, default_theme
+from briefgen.presentation.theme import Theme, default_theme
 
 
 def _heat_rows() -> tuple[tuple[HeatCell, ...], ...]:

@@ -40,9 +40,9 @@ from briefgen.document.nodes import (
 )
 from briefgen.presentation.fonts import east_asian_family as east_asian_font
 from briefgen.presentation.styles import resolve_style
+from briefgen.presentation.theme import Theme
 from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_oxml import bookmark_name, clean_text
-from briefgen.writers.theme import Theme
 from tests.conftest import libreoffice_pdf, pdf_font_families
 from tests.writers.conftest import sample_document
 

@@ -15,10 +15,10 @@ from lxml import etree
 
 from briefgen.cli.main import main
 from briefgen.document.nodes import Document, DocumentInfo, PageDecor, Paragraph, Text
+from briefgen.presentation.theme import Theme, load_theme
 from briefgen.writers import docx_fonts
 from briefgen.writers.docx import write_docx
 from briefgen.writers.docx_fonts import embedding_refusals, iter_embedded, obfuscate
-from briefgen.writers.theme import Theme, load_theme
 from tests.conftest import REPO, SAMPLE, theme_copy
 from tests.writers.conftest import sample_document
 

@@ -31,9 +31,9 @@ from briefgen.document.nodes import (
     heat_map_description,
 )
 from briefgen.presentation import PresentationError
+from briefgen.presentation.theme import Theme, default_theme
 from briefgen.validation import load_brief
 from briefgen.writers.html import write_html
-from briefgen.writers.theme import Theme, default_theme
 from tests.browser.chromium import Browser
 from tests.conftest import FIXTURES, SAMPLE, check_reference
 from tests.writers.conftest import sample_document

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from briefgen.document.nodes import Cell, Column, Document, DocumentInfo, Paragraph, Table, Text
+from briefgen.presentation.theme import Theme
 from briefgen.writers.docx import write_docx
 from briefgen.writers.hyphenation import SOFT_HYPHEN, can_hyphenate, hyphenated, soft_hyphens
 from briefgen.writers.pdf import write_pdf
-from briefgen.writers.theme import Theme
 
 WORDS = "counternarcotics institutionalization denuclearization interoperability"
 """Words too long for a 2 cm column, as in a commitments table's Due column."""

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from briefgen.document.nodes import BulletList, Callout, Document, DocumentInfo, Text
+from briefgen.presentation.theme import Theme
 from briefgen.writers.docx import write_docx
 from briefgen.writers.pdf import write_pdf
-from briefgen.writers.theme import Theme
 
 POINT = (
     "We stand with the ROK and urge the DPRK to refrain from steps that raise the risk of "

@@ -32,9 +32,9 @@ from briefgen.document.nodes import (
     Text,
 )
 from briefgen.errors import BriefgenError
+from briefgen.presentation.theme import PageSetup, Theme
 from briefgen.writers.fonts import FontBook, load_face
 from briefgen.writers.pdf import MissingGlyphsError, PdfWriteError, write_pdf
-from briefgen.writers.theme import PageSetup, Theme
 from tests.writers.conftest import sample_document
 
 STANDARD_14 = {

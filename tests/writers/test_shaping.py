@@ -6,6 +6,7 @@ import pytest
 from reportlab.lib.abag import ABag
 from reportlab.pdfbase.ttfonts import ShapedStr
 
+from briefgen.presentation.theme import default_theme
 from briefgen.support.resources import templates_root
 from briefgen.writers.fonts import MissingGlyphsError, font_book, load_face
 from briefgen.writers.shaping import (
@@ -17,7 +18,6 @@ from briefgen.writers.shaping import (
     shaped_font,
     text_of_code,
 )
-from briefgen.writers.theme import default_theme
 
 FONTS = templates_root() / "fonts"
 

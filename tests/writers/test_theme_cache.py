@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from briefgen.writers.theme import default_theme
+from briefgen.presentation.theme import default_theme
 from briefgen.writers.theme_cache import ThemeCache
 
 

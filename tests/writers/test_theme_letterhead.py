@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.cli.main import main
-from briefgen.writers.theme import ThemeError, load_theme
+from briefgen.presentation.theme import ThemeError, load_theme
 from tests.conftest import SAMPLE, theme_copy
 
 

@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 
 from briefgen.cli.main import main
+from briefgen.presentation.theme import ThemeError, default_theme, load_theme
 from briefgen.support.resources import templates_root
-from briefgen.writers.theme import ThemeError, default_theme, load_theme
 from tests.conftest import REPO, SAMPLE, theme_copy
 
 FONTS = templates_root() / "fonts"
