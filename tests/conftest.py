@@ -60,6 +60,15 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["BRIEFGEN_CACHE_DIR"] = previous
 
 
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, empty and switched on, for tests of what is cached."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _no_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide SOURCE_DATE_EPOCH themselves; the caller's environment must not leak in."""

@@ -30,12 +30,8 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
     read itself, since a file can grow); other OSErrors (missing, no permission) pass
     through unchanged.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    descriptor = os.open(path, flags)
+    descriptor, status = _open_regular(path)
     try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotReadableError(errno.EINVAL, f"it is {_kind(status.st_mode)}, not a file")
         if status.st_size > limit:
             raise NotReadableError(errno.EFBIG, _too_large(status.st_size, limit))
         data = _read_up_to(descriptor, limit + 1)
@@ -48,12 +44,8 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
 
 def read_regular_head(path: Path | str, count: int) -> bytes:
     """The first ``count`` bytes of a regular file (a magic number), with the same checks."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    descriptor = os.open(path, flags)
+    descriptor, _status = _open_regular(path)
     try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotReadableError(errno.EINVAL, f"it is {_kind(status.st_mode)}, not a file")
         return _read_up_to(descriptor, count)
     finally:
         os.close(descriptor)
@@ -65,6 +57,22 @@ def is_regular_file(path: Path | str) -> bool:
         return stat.S_ISREG(Path(path).stat().st_mode)
     except (OSError, ValueError):
         return False
+
+
+def _open_regular(path: Path | str) -> tuple[int, os.stat_result]:
+    """Open ``path`` for reading without blocking (a FIFO would wait for a writer) and
+    return the descriptor and its status, or raise :class:`NotReadableError` (closing
+    the descriptor) when it is not a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotReadableError(errno.EINVAL, f"it is {_kind(status.st_mode)}, not a file")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor, status
 
 
 def _read_up_to(descriptor: int, count: int) -> bytes:

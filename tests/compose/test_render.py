@@ -10,14 +10,6 @@ import pytest
 from briefgen.compose import render
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return folder
-
-
 def _render(folder: Path, context: dict[str, str]) -> str:
     """Render the folder's entry template in a new environment (as a new process would)."""
     environment = render._new_environment([folder])
@@ -25,13 +17,13 @@ def _render(folder: Path, context: dict[str, str]) -> str:
 
 
 def test_a_new_environment_loads_compiled_code_instead_of_compiling(
-    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "layout"
     folder.mkdir()
     (folder / render.ENTRY_TEMPLATE).write_text("<p>{{ name }}</p>", encoding="utf-8")
     assert _render(folder, {"name": "a & b"}) == "<p>a &amp; b</p>"
-    assert len(list((cache / "templates").glob("*.bin"))) == 1
+    assert len(list((empty_cache / "templates").glob("*.bin"))) == 1
 
     compiled: list[str] = []
     environment_class = render._bounded_sandbox_class()

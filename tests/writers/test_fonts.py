@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
 from briefgen.writers import fonts
@@ -18,14 +17,6 @@ FONTS = REPO / "templates" / "fonts"
 KOREAN = FONTS / "NanumGothic.ttf"
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return folder
-
-
 def _comparable(font: TTFont) -> tuple[dict[str, object], dict[str, object]]:
     """Everything a font and its face hold, less what cannot be compared by value."""
     own = {k: v for k, v in font.__dict__.items() if k not in ("face", "state", "encoding")}
@@ -33,11 +24,11 @@ def _comparable(font: TTFont) -> tuple[dict[str, object], dict[str, object]]:
     return own, face
 
 
-def test_a_font_from_the_cache_is_the_font_reportlab_parses(cache: Path) -> None:
+def test_a_font_from_the_cache_is_the_font_reportlab_parses(empty_cache: Path) -> None:
     parsed = TTFont("bg-test", str(KOREAN))
     made = fonts._ttfont("bg-test", KOREAN)  # parses and stores
     read = fonts._ttfont("bg-test", KOREAN)  # reads the entry
-    assert len(list((cache / "font-metrics").glob("*.bin"))) == 1
+    assert len(list((empty_cache / "font-metrics").glob("*.bin"))) == 1
     for font in (made, read):
         assert _comparable(font) == _comparable(parsed)
         assert type(font.face) is type(parsed.face)
@@ -46,21 +37,21 @@ def test_a_font_from_the_cache_is_the_font_reportlab_parses(cache: Path) -> None
         assert font.stringWidth("한국어 text", 11) == parsed.stringWidth("한국어 text", 11)
 
 
-def test_an_edited_font_is_parsed_again(cache: Path, tmp_path: Path) -> None:
+def test_an_edited_font_is_parsed_again(empty_cache: Path, tmp_path: Path) -> None:
     copy = tmp_path / "Font.ttf"
     copy.write_bytes(KOREAN.read_bytes())
     fonts._ttfont("bg-a", copy)
     copy.write_bytes((FONTS / "NotoSans-Regular.ttf").read_bytes())  # same path, new content
     font = fonts._ttfont("bg-a", copy)
     assert font.face.charToGlyph == TTFont("bg-b", str(copy)).face.charToGlyph
-    assert len(list((cache / "font-metrics").glob("*.bin"))) == 2
+    assert len(list((empty_cache / "font-metrics").glob("*.bin"))) == 2
 
 
-def test_a_stored_entry_that_is_not_a_face_is_ignored(cache: Path) -> None:
+def test_a_stored_entry_that_is_not_a_face_is_ignored(empty_cache: Path) -> None:
     """An entry whose hash checks out but whose content is not a face (another
     version's format, say) is parsed again rather than trusted."""
     fonts._ttfont("bg-test", KOREAN)
-    (entry,) = (cache / "font-metrics").glob("*.bin")
+    (entry,) = (empty_cache / "font-metrics").glob("*.bin")
     junk = b"\x80\x05K\x01."  # the pickle of the integer 1
     entry.write_bytes(hashlib.sha256(junk).digest() + junk)
     font = fonts._ttfont("bg-test", KOREAN)
