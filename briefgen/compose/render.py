@@ -310,9 +310,14 @@ def _new_environment(search_path: list[Path]) -> Environment:
     return environment
 
 
-_BYTECODE_FORMAT = "jinja-bytecode-2"
-"""Bump when the environment's options change (they shape the compiled code but are
-not part of Jinja's own cache key). 2: ``finalize`` (typographic quotes) is compiled in."""
+def _environment_fingerprint() -> str:
+    """A hash of this module's source. The environment's options (sandbox, autoescape,
+    whitespace control, ``finalize``) shape the compiled code but are not part of Jinja's
+    own cache key, and they are all set here: any edit to this file starts new entries,
+    so no one has to remember to bump a version when an option changes."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _bytecode_cache() -> Any:
@@ -322,7 +327,8 @@ def _bytecode_cache() -> Any:
     their code objects costs under 1 ms.  Jinja's bucket rejects an entry whose
     template source changed (its checksum) or that another Jinja or Python made
     (its magic header); the key adds Jinja's version, Python's bytecode magic and
-    this module's options, and :mod:`briefgen.support.cache` rejects damaged entries.
+    a hash of this module (where the environment's options are set), and
+    :mod:`briefgen.support.cache` rejects damaged entries.
     """
     from briefgen.support.cache import cache_folder
 
@@ -335,7 +341,7 @@ def _bytecode_cache() -> Any:
 
     from briefgen.support.cache import read_entry, write_entry
 
-    version = (_BYTECODE_FORMAT, jinja2.__version__, importlib.util.MAGIC_NUMBER)
+    version = (_environment_fingerprint(), jinja2.__version__, importlib.util.MAGIC_NUMBER)
 
     class DiskBytecodeCache(BytecodeCache):
         def load_bytecode(self, bucket: Bucket) -> None:
