@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import json
 import os
 import sys
 import time
@@ -151,6 +150,8 @@ def diff(old: Path, new: Path, output_format: str) -> int:
         return EXIT_INVALID
     changes = diff_briefs(*briefs)
     if output_format == "json":
+        import json  # only for --format json: --help need not load it
+
         click.echo(json.dumps(changes.as_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff_text(changes), nl=False)
@@ -303,6 +304,8 @@ def _send(
 def _report(problems: list[Problem], output_format: str) -> None:
     """Problems as JSON on stdout, or as located lines on stderr."""
     if output_format == "json":
+        import json  # only for --format json: --help need not load it
+
         click.echo(json.dumps([problem.as_json() for problem in problems], indent=2))
         return
     for problem in problems:
