@@ -266,3 +266,15 @@ def inbox() -> Iterator[tuple[SmtpInbox, int]]:
         yield handler, controller.port
     finally:
         controller.stop()
+
+
+def user_layout(folder: Path, block: str, body: str, extends: str = "briefing_memo") -> Path:
+    """A user layout folder (for ``--template``) whose document template extends a
+    built-in layout and replaces one of its blocks with ``body``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "document.xml.j2").write_text(
+        f'{{% extends "{extends}/document.xml.j2" %}}\n'
+        f"{{% block {block} %}}\n{body}\n{{% endblock %}}\n",
+        encoding="utf-8",
+    )
+    return folder

@@ -25,7 +25,7 @@ from briefgen.document.nodes import (
     plain_text,
 )
 from briefgen.validation import load_brief, load_brief_text
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, SAMPLE, user_layout
 
 MEMOS = FIXTURES / "memos"
 ACTION_MEMO = MEMOS / "quad-action-memo.yaml"
@@ -317,12 +317,11 @@ def test_the_read_ahead_keeps_a_priority_one_commitment_and_names_what_it_left_o
 def test_a_layout_built_on_the_public_brief_stays_public(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "document.xml.j2").write_text(
-        '{% extends "policy_brief/document.xml.j2" %}\n'
-        '{% block title_block %}<p style="title">{{ meta.title }}</p>{% endblock %}\n',
-        encoding="utf-8",
+    folder = user_layout(
+        tmp_path / "mine",
+        "title_block",
+        '<p style="title">{{ meta.title }}</p>',
+        extends="policy_brief",
     )
     assert _build(POLICY_BRIEF, tmp_path / "out", "--template", str(folder)) == 1
     assert "this layout is public" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from briefgen.cli.main import main
 from briefgen.document.nodes import Document
 from briefgen.errors import BriefgenError
 from briefgen.presentation.theme import Theme
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, SAMPLE, user_layout
 
 
 def test_build_writes_both_formats_and_reports_size_and_time(
@@ -151,13 +151,7 @@ def test_unknown_template_is_a_clear_error(
 
 
 def test_user_template_folder_extends_the_built_in_one(tmp_path: Path) -> None:
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "document.xml.j2").write_text(
-        '{% extends "briefing_memo/document.xml.j2" %}'
-        "{% block agenda %}<p>Agenda withheld</p>{% endblock %}",
-        encoding="utf-8",
-    )
+    folder = user_layout(tmp_path / "mine", "agenda", "<p>Agenda withheld</p>")
     out = tmp_path / "out"
     assert main(["build", str(SAMPLE), "-o", str(out), "--template", str(folder)]) == 0
 

@@ -23,7 +23,7 @@ from briefgen.compose import render
 from briefgen.compose.render import ComposeOptions, TemplateError, compose
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, user_layout
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +33,7 @@ def brief() -> Brief:
 
 def _template(folder: Path, body: str) -> str:
     """A user template that replaces the agenda of the built-in memo with ``body``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "document.xml.j2").write_text(
-        '{% extends "briefing_memo/document.xml.j2" %}\n'
-        "{% block agenda %}\n" + body + "\n{% endblock %}\n",
-        encoding="utf-8",
-    )
-    return str(folder)
+    return str(user_layout(folder, "agenda", body))
 
 
 def _refusal(brief: Brief, folder: Path, body: str) -> tuple[str, float]:

@@ -23,7 +23,7 @@ from briefgen.compose.render import (
 )
 from briefgen.models.brief import Brief
 from briefgen.validation import load_brief
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, user_layout
 
 _PICKLE = "cos\\nsystem\\n(S'touch {marker}'\\ntR."
 
@@ -36,12 +36,7 @@ def brief() -> Brief:
 def _compose(brief: Brief, folder: Path, body: str) -> str:
     """Compose with a user template whose agenda block is ``body``; the markup of the
     document's text, or a TemplateError."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "document.xml.j2").write_text(
-        '{% extends "briefing_memo/document.xml.j2" %}\n'
-        "{% block agenda %}\n" + body + "\n{% endblock %}\n",
-        encoding="utf-8",
-    )
+    user_layout(folder, "agenda", body)
     compose(brief, ComposeOptions(template=str(folder)))  # the whole pipeline accepts it
     environment = template_environment(str(folder))
     return render_markup(environment, brief, dt.datetime(2024, 10, 17, tzinfo=dt.UTC))
